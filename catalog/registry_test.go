@@ -1,0 +1,138 @@
+package catalog
+
+import (
+	"bytes"
+	"encoding/xml"
+	"errors"
+	"io"
+	"slices"
+	"strings"
+	"testing"
+)
+
+func TestRegistryDecodesOldVersions(t *testing.T) {
+	r, err := NewDefaultRegistry(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := r.Versions(); !slices.Equal(got, []string{"1", "2"}) {
+		t.Fatalf("versions %v", got)
+	}
+	v1, _ := r.Version("1")
+	old := sampleCodes(t, v1, 3)
+	for _, code := range old {
+		p, err := r.Decode(code, Profile{})
+		if err != nil || p.Version != "1" || p.Code != code {
+			t.Fatalf("decode v1 code %q: %v %+v", code, err, p.Version)
+		}
+		// The current catalog alone refuses it with ErrUnknownVersion.
+		if _, err := r.Current().Decode(code, Profile{}); !errors.Is(err, ErrUnknownVersion) {
+			t.Fatalf("current catalog decoded a v1 code: %v", err)
+		}
+	}
+}
+
+func TestRegistryReloadKeepsLastGood(t *testing.T) {
+	r, err := NewRegistry(DefaultYAML())
+	if err != nil {
+		t.Fatal(err)
+	}
+	good := r.Current()
+	bad := strings.Replace(string(DefaultYAML()), "actives.retinol, actives.bakuchiol", "actives.retinol, actives.bakuchiolx", 1)
+	err = r.Reload([]byte(bad))
+	var de *DefinitionError
+	if !errors.As(err, &de) || de.Problems[0].Line == 0 || !strings.Contains(de.Error(), "bakuchiolx") {
+		t.Fatalf("reload of a bad catalog: %v", err)
+	}
+	if r.Current() != good {
+		t.Fatal("a bad reload replaced the current catalog")
+	}
+	next := strings.Replace(string(DefaultYAML()), "version: 2", "version: 3", 1)
+	if err := r.Reload([]byte(next)); err != nil {
+		t.Fatal(err)
+	}
+	if r.Current().Version() != "3" {
+		t.Fatalf("current is %s", r.Current().Version())
+	}
+	code := sampleCodes(t, good, 1)[0]
+	if p, err := r.Decode(code, Profile{}); err != nil || p.Version != "2" {
+		t.Fatalf("v2 code after reload: %v", err)
+	}
+	// Version 34 shares version 2's code symbol: refused, v3 stays current.
+	clash := strings.Replace(string(DefaultYAML()), "version: 2", "version: 34", 1)
+	if err := r.Reload([]byte(clash)); err == nil || r.Current().Version() != "3" {
+		t.Fatalf("clashing version accepted: %v", err)
+	}
+}
+
+func TestPreviewSVG(t *testing.T) {
+	c := mustDefault(t)
+	names := []string{"Maya", `<script>alert("x")</script>`, `"&'<>`, "Maximiliana Alexandrina Wilhelmina von Hohenzollern-Sigmaringen", ""}
+	shapes := map[string]bool{}
+	for _, l := range c.lines {
+		for _, n := range names {
+			p, err := l.Best(Profile{Name: n, Traits: map[string][]string{"texture": {"rich"}}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, shape := range []string{"bottle", "pump", "jar", "dropper", "tube"} {
+				p.Packaging.Shape = shape
+				shapes[shape] = true
+				var a, b bytes.Buffer
+				if err := PreviewSVG(&a, p, n); err != nil {
+					t.Fatal(err)
+				}
+				_ = PreviewSVG(&b, p, n)
+				if !bytes.Equal(a.Bytes(), b.Bytes()) {
+					t.Fatal("preview is not deterministic")
+				}
+				svg := a.String()
+				if strings.Contains(svg, "<script") || strings.Contains(svg, `"x"`) {
+					t.Fatalf("unescaped name in %s", svg)
+				}
+				if !strings.Contains(svg, "linearGradient") || !strings.Contains(svg, "<text") {
+					t.Fatal("preview lacks gradient or text")
+				}
+				dec := xml.NewDecoder(strings.NewReader(svg))
+				for {
+					_, err := dec.Token()
+					if err == io.EOF {
+						break
+					}
+					if err != nil {
+						t.Fatalf("malformed SVG for %q (%s): %v", n, shape, err)
+					}
+				}
+			}
+		}
+	}
+}
+
+func TestFitText(t *testing.T) {
+	tests := []struct {
+		text      string
+		wantLines int
+		ellipsis  bool
+	}{
+		{"Jo", 1, false},
+		{"Maximiliana Alexandrina", 2, false},
+		{"Maximiliana Alexandrina Wilhelmina Hohenzollern Sigmaringen", 2, true},
+		{strings.Repeat("W", 60), 1, true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.text, func(t *testing.T) {
+			lines, size := fitText(tt.text, 76, 22, 9, 2)
+			if len(lines) != tt.wantLines {
+				t.Fatalf("lines %q", lines)
+			}
+			for _, l := range lines {
+				if float64(len([]rune(l)))*0.6*size > 76+0.6*size {
+					t.Fatalf("line %q at %v does not fit", l, size)
+				}
+			}
+			if got := strings.HasSuffix(lines[len(lines)-1], "…"); got != tt.ellipsis {
+				t.Fatalf("ellipsis %v in %q", got, lines)
+			}
+		})
+	}
+}

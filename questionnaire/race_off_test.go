@@ -1,0 +1,5 @@
+//go:build !race
+
+package questionnaire
+
+const raceEnabled = false

@@ -1,0 +1,366 @@
+package questionnaire
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"sync"
+	"time"
+
+	"gorm.io/gorm"
+)
+
+// ErrVersionReused is returned when a definition's text differs from the text already stored
+// under the same version: change the version whenever the quiz changes.
+var ErrVersionReused = errors.New("questionnaire: this quiz version is already stored with different content; give the changed quiz a new version")
+
+type responseRow struct {
+	ID          string `gorm:"primaryKey;size:32"`
+	ResumeToken string `gorm:"size:64;uniqueIndex"`
+	OwnerKey    string `gorm:"size:128;index"`
+	CustomerID  *uint  `gorm:"index"`
+	QuizVersion string `gorm:"size:64;index"`
+	Answers     string `gorm:"type:text;not null"`
+	Current     string `gorm:"size:64"`
+	Revision    int    `gorm:"not null;default:0"`
+	CreatedAt   time.Time
+	UpdatedAt   time.Time
+	CompletedAt *time.Time `gorm:"index"`
+	// Trail is Quiz.Trail of the answers, written with them, for the drop-off count.
+	Trail string `gorm:"type:text;not null;default:''"`
+}
+
+func (responseRow) TableName() string { return "quiz_responses" }
+
+type definitionRow struct {
+	Version   string `gorm:"primaryKey;size:64"`
+	Source    string `gorm:"type:text;not null"`
+	CreatedAt time.Time
+}
+
+func (definitionRow) TableName() string { return "quiz_definitions" }
+
+// Models lists the GORM models of this package, for migrations.
+func Models() []any { return []any{&responseRow{}, &definitionRow{}} }
+
+// Store keeps quiz responses and the definition versions they began on.
+type Store struct {
+	db  *gorm.DB
+	now func() time.Time
+
+	mu   sync.Mutex
+	defs map[string]*Quiz
+}
+
+// NewStore returns a Store over db; now is the clock (time.Now in production).
+func NewStore(db *gorm.DB, now func() time.Time) *Store {
+	return &Store{db: db, now: now, defs: map[string]*Quiz{}}
+}
+
+func (s *Store) clock() time.Time { return s.now().UTC() }
+
+// Register stores quiz's definition under its version if that version is new, and caches it.
+// It returns ErrVersionReused if the version is stored with other content. Call it at start-up
+// to fail fast; Create calls it too.
+func (s *Store) Register(ctx context.Context, quiz *Quiz) error {
+	s.mu.Lock()
+	cached := s.defs[quiz.Version]
+	s.mu.Unlock()
+	if cached == quiz {
+		return nil
+	}
+	row := definitionRow{Version: quiz.Version, Source: string(quiz.source), CreatedAt: s.clock()}
+	db := s.db.WithContext(ctx)
+	if err := db.Where("version = ?", quiz.Version).FirstOrCreate(&row).Error; err != nil {
+		return fmt.Errorf("questionnaire: store definition %s: %w", quiz.Version, err)
+	}
+	if !bytes.Equal([]byte(row.Source), quiz.source) {
+		return fmt.Errorf("%w (version %q)", ErrVersionReused, quiz.Version)
+	}
+	s.mu.Lock()
+	s.defs[quiz.Version] = quiz
+	s.mu.Unlock()
+	return nil
+}
+
+// Definition returns the compiled quiz stored under version (cached in memory), or ErrNotFound.
+func (s *Store) Definition(ctx context.Context, version string) (*Quiz, error) {
+	s.mu.Lock()
+	q := s.defs[version]
+	s.mu.Unlock()
+	if q != nil {
+		return q, nil
+	}
+	var row definitionRow
+	if err := s.db.WithContext(ctx).Where("version = ?", version).Take(&row).Error; err != nil {
+		return nil, notFound(err)
+	}
+	q, err := Load([]byte(row.Source))
+	if err != nil {
+		return nil, fmt.Errorf("questionnaire: stored definition %s: %w", version, err)
+	}
+	s.mu.Lock()
+	if cached := s.defs[version]; cached != nil {
+		q = cached
+	} else {
+		s.defs[version] = q
+	}
+	s.mu.Unlock()
+	return q, nil
+}
+
+// Create starts a response on quiz for the cookie session ownerKey.
+func (s *Store) Create(ctx context.Context, ownerKey string, quiz *Quiz) (*Response, error) {
+	if err := s.Register(ctx, quiz); err != nil {
+		return nil, err
+	}
+	now := s.clock()
+	r := &Response{ID: randomID(16), ResumeToken: randomID(32), OwnerKey: ownerKey,
+		QuizVersion: quiz.Version, Answers: Answers{}, CreatedAt: now, UpdatedAt: now}
+	row, err := toRow(r)
+	if err != nil {
+		return nil, err
+	}
+	row.Trail = quiz.Trail(r.Answers)
+	if err := s.db.WithContext(ctx).Create(&row).Error; err != nil {
+		return nil, fmt.Errorf("questionnaire: create response: %w", err)
+	}
+	return r, nil
+}
+
+// Get returns a response by id, or ErrNotFound.
+func (s *Store) Get(ctx context.Context, id string) (*Response, error) {
+	return s.first(ctx, "id = ?", id)
+}
+
+// GetForOwner returns the response only if it belongs to ownerKey; otherwise ErrNotFound, so a
+// guessed or leaked id reveals nothing.
+func (s *Store) GetForOwner(ctx context.Context, id, ownerKey string) (*Response, error) {
+	if ownerKey == "" {
+		return nil, ErrNotFound
+	}
+	return s.first(ctx, "id = ? AND owner_key = ?", id, ownerKey)
+}
+
+// Resume finds the response of a resume link, binds it to the new cookie session key and
+// returns it. The token keeps working (it is also the emailed link).
+func (s *Store) Resume(ctx context.Context, token, newOwnerKey string) (*Response, error) {
+	if token == "" || newOwnerKey == "" {
+		return nil, ErrNotFound
+	}
+	r, err := s.first(ctx, "resume_token = ?", token)
+	if err != nil {
+		return nil, err
+	}
+	now := s.clock()
+	res := s.db.WithContext(ctx).Model(&responseRow{}).Where("id = ?", r.ID).
+		Updates(map[string]any{"owner_key": newOwnerKey, "updated_at": now})
+	if res.Error != nil {
+		return nil, fmt.Errorf("questionnaire: resume: %w", res.Error)
+	}
+	r.OwnerKey, r.UpdatedAt = newOwnerKey, now
+	return r, nil
+}
+
+// Save stores r's answers and current question if r.Revision is still the stored one
+// (ErrConflict otherwise), sets or clears CompletedAt from the answers on r's quiz version, and
+// bumps r.Revision and r.UpdatedAt.
+func (s *Store) Save(ctx context.Context, r *Response) error {
+	quiz, err := s.Definition(ctx, r.QuizVersion)
+	if err != nil {
+		return err
+	}
+	now := s.clock()
+	completed := r.CompletedAt
+	if quiz.State(r.Answers).Done {
+		if completed == nil {
+			completed = &now
+		}
+	} else {
+		completed = nil
+	}
+	data, err := json.Marshal(r.Answers)
+	if err != nil {
+		return fmt.Errorf("questionnaire: encode answers: %w", err)
+	}
+	// One conditional UPDATE is atomic by itself: skip GORM's BEGIN/COMMIT around it, two
+	// round trips on the single SQLite writer for every answer.
+	res := s.db.WithContext(ctx).Session(&gorm.Session{SkipDefaultTransaction: true}).Model(&responseRow{}).
+		Where("id = ? AND revision = ?", r.ID, r.Revision).
+		Updates(map[string]any{"answers": string(data), "current": r.Current, "completed_at": completed,
+			"revision": r.Revision + 1, "updated_at": now, "trail": quiz.Trail(r.Answers)})
+	if res.Error != nil {
+		return fmt.Errorf("questionnaire: save response: %w", res.Error)
+	}
+	if res.RowsAffected == 0 {
+		return ErrConflict
+	}
+	r.Revision++
+	r.UpdatedAt, r.CompletedAt = now, completed
+	return nil
+}
+
+// AttachCustomer records that the response belongs to a customer account.
+func (s *Store) AttachCustomer(ctx context.Context, id string, customerID uint) error {
+	res := s.db.WithContext(ctx).Model(&responseRow{}).Where("id = ?", id).
+		Updates(map[string]any{"customer_id": customerID, "updated_at": s.clock()})
+	if res.Error != nil {
+		return fmt.Errorf("questionnaire: attach customer: %w", res.Error)
+	}
+	if res.RowsAffected == 0 {
+		return ErrNotFound
+	}
+	return nil
+}
+
+// LatestCompleted returns the customer's most recently completed response, or ErrNotFound.
+func (s *Store) LatestCompleted(ctx context.Context, customerID uint) (*Response, error) {
+	var row responseRow
+	err := s.db.WithContext(ctx).Where("customer_id = ? AND completed_at IS NOT NULL", customerID).
+		Order("completed_at DESC").Order("id").Take(&row).Error
+	if err != nil {
+		return nil, notFound(err)
+	}
+	return fromRow(row)
+}
+
+// EraseCustomer is for account deletion: for every response of the customer it removes the
+// free-text answers (the name on the label and any other text question), detaches the account,
+// unbinds the cookie and replaces the resume token so old links stop working. The remaining
+// multiple-choice answers and the trail (see Quiz.Trail) are kept, anonymous, for drop-off
+// statistics: the count stays what it was before the erasure.
+func (s *Store) EraseCustomer(ctx context.Context, customerID uint) error {
+	var rows []responseRow
+	if err := s.db.WithContext(ctx).Where("customer_id = ?", customerID).Find(&rows).Error; err != nil {
+		return fmt.Errorf("questionnaire: erase: %w", err)
+	}
+	type update struct {
+		id       string
+		revision int
+		answers  string
+	}
+	updates := make([]update, 0, len(rows))
+	for _, row := range rows {
+		r, err := fromRow(row)
+		if err != nil {
+			return err
+		}
+		if quiz, err := s.Definition(ctx, r.QuizVersion); err == nil {
+			for _, q := range quiz.questions {
+				if q.Kind == KindText || q.Kind == KindLocation {
+					delete(r.Answers, q.ID) // names, notes, postal codes
+				}
+			}
+		} else {
+			r.Answers = Answers{}
+		}
+		data, _ := json.Marshal(r.Answers)
+		updates = append(updates, update{r.ID, r.Revision, string(data)})
+	}
+	return s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		for _, u := range updates {
+			err := tx.Model(&responseRow{}).Where("id = ?", u.id).Updates(map[string]any{
+				"answers": u.answers, "customer_id": nil, "owner_key": "", "resume_token": randomID(32),
+				"revision": u.revision + 1, "updated_at": s.clock()}).Error
+			if err != nil {
+				return fmt.Errorf("questionnaire: erase: %w", err)
+			}
+		}
+		return nil
+	})
+}
+
+// DropOff counts drop-off per question over every response on a quiz version. Responses with
+// a trail (every response saved through the Store) are counted with one grouped query over
+// (trail, completed); the few without one (see BackfillTrails) are read in batches of
+// batchSize (100 when ≤ 0), decoded and walked through the quiz.
+func (s *Store) DropOff(ctx context.Context, version string, batchSize int) ([]DropOffRow, error) {
+	quiz, err := s.Definition(ctx, version)
+	if err != nil {
+		return nil, err
+	}
+	if batchSize <= 0 {
+		batchSize = 100
+	}
+	d := NewDropOff(quiz)
+	db := s.db.WithContext(ctx)
+	const done = "CASE WHEN completed_at IS NULL THEN 0 ELSE 1 END"
+	rows, err := db.Model(&responseRow{}).Select("trail, "+done+", COUNT(*)").
+		Where("quiz_version = ? AND trail <> ''", version).Group("trail").Group(done).Rows()
+	if err != nil {
+		return nil, fmt.Errorf("questionnaire: drop-off: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var trail string
+		var completed, n int
+		if err := rows.Scan(&trail, &completed, &n); err != nil {
+			return nil, fmt.Errorf("questionnaire: drop-off: %w", err)
+		}
+		d.AddTrail(trail, completed == 1, n)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("questionnaire: drop-off: %w", err)
+	}
+	var batch []responseRow
+	res := db.Select("id", "answers", "completed_at").Where("quiz_version = ? AND trail = ''", version).
+		FindInBatches(&batch, batchSize, func(tx *gorm.DB, _ int) error {
+			for _, row := range batch {
+				var a Answers
+				if err := json.Unmarshal([]byte(row.Answers), &a); err != nil {
+					return fmt.Errorf("questionnaire: response %s: %w", row.ID, err)
+				}
+				d.Add(a, row.CompletedAt != nil)
+			}
+			return nil
+		})
+	if res.Error != nil {
+		return nil, fmt.Errorf("questionnaire: drop-off: %w", res.Error)
+	}
+	return d.Rows(), nil
+}
+
+func (s *Store) first(ctx context.Context, query string, args ...any) (*Response, error) {
+	var row responseRow
+	if err := s.db.WithContext(ctx).Where(query, args...).Take(&row).Error; err != nil {
+		return nil, notFound(err)
+	}
+	return fromRow(row)
+}
+
+func notFound(err error) error {
+	if errors.Is(err, gorm.ErrRecordNotFound) {
+		return ErrNotFound
+	}
+	return fmt.Errorf("questionnaire: %w", err)
+}
+
+func toRow(r *Response) (responseRow, error) {
+	data, err := json.Marshal(r.Answers)
+	if err != nil {
+		return responseRow{}, fmt.Errorf("questionnaire: encode answers: %w", err)
+	}
+	return responseRow{ID: r.ID, ResumeToken: r.ResumeToken, OwnerKey: r.OwnerKey, CustomerID: r.CustomerID,
+		QuizVersion: r.QuizVersion, Answers: string(data), Current: r.Current, Revision: r.Revision,
+		CreatedAt: r.CreatedAt, UpdatedAt: r.UpdatedAt, CompletedAt: r.CompletedAt}, nil
+}
+
+func fromRow(row responseRow) (*Response, error) {
+	answers := Answers{}
+	if row.Answers != "" {
+		if err := json.Unmarshal([]byte(row.Answers), &answers); err != nil {
+			return nil, fmt.Errorf("questionnaire: response %s: decode answers: %w", row.ID, err)
+		}
+	}
+	utc := func(t time.Time) time.Time { return t.UTC() }
+	r := &Response{ID: row.ID, ResumeToken: row.ResumeToken, OwnerKey: row.OwnerKey, CustomerID: row.CustomerID,
+		QuizVersion: row.QuizVersion, Answers: answers, Current: row.Current, Revision: row.Revision,
+		CreatedAt: utc(row.CreatedAt), UpdatedAt: utc(row.UpdatedAt)}
+	if row.CompletedAt != nil {
+		t := row.CompletedAt.UTC()
+		r.CompletedAt = &t
+	}
+	return r, nil
+}
