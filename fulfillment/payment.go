@@ -1,0 +1,232 @@
+package fulfillment
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+
+	"gorm.io/gorm"
+	"gorm.io/gorm/clause"
+)
+
+// PaymentEvent records each payment notification once (unique EventID), in the same
+// transaction as its effect, so redelivered and concurrent notifications change nothing.
+type PaymentEvent struct {
+	ID          uint      `gorm:"primaryKey" json:"id"`
+	EventID     string    `gorm:"size:255;not null;uniqueIndex" json:"event_id"`
+	Provider    string    `gorm:"size:16;not null" json:"provider"`
+	Kind        string    `gorm:"size:16;not null" json:"kind"` // "completed" or "expired"
+	OrderID     uint      `gorm:"index;not null" json:"order_id"`
+	PaymentRef  string    `gorm:"size:255;not null;default:''" json:"payment_ref,omitempty"`
+	AmountCents int64     `gorm:"not null;default:0" json:"amount_cents"`
+	Currency    string    `gorm:"size:3;not null;default:''" json:"currency,omitempty"`
+	At          time.Time `gorm:"not null" json:"at"`
+}
+
+// PaymentConfirmation is what a provider reports about a completed payment.
+type PaymentConfirmation struct {
+	OrderID     uint
+	Provider    string // ProviderStripe or ProviderDemo
+	PaymentRef  string // e.g. the Checkout Session id
+	EventID     string // unique per notification: the Stripe event id, or e.g. "session:cs_…:completed" from the success page, "demo:<order id>"
+	AmountCents int64
+	Currency    string // any case
+}
+
+// ConfirmPayment marks an order paid and creates all its work — one production job per
+// unit, the welcome follow-up and the confirmation email — in ONE transaction. It is
+// idempotent and safe to call concurrently from the webhook, the success page and the demo
+// payment: an EventID already recorded returns the order unchanged; an order already paid
+// (or further along) is left as is; unique indexes guarantee one set of work per order.
+//
+// A payment for an order that was cancelled because its checkout expired still pays it
+// (real money beats an expiry). If the amount or currency differs from the order, the order
+// goes on_hold with an urgent manual follow-up for staff, that change is committed, and a
+// *PaymentMismatchError is returned with the order. Unknown orders → ErrNotFound.
+func (s *Service) ConfirmPayment(ctx context.Context, pc PaymentConfirmation) (*Order, error) {
+	if err := pc.validate(); err != nil {
+		return nil, err
+	}
+	var mismatch error
+	err := s.tx(ctx, func(tx *gorm.DB) error {
+		now := s.clock()
+		fresh, err := s.recordPaymentEvent(tx, pc.EventID, pc.Provider, "completed", pc.OrderID, pc.PaymentRef, pc.AmountCents, pc.Currency)
+		if err != nil || !fresh {
+			return err
+		}
+		o, err := lockOrder(tx, pc.OrderID)
+		if err != nil {
+			return err
+		}
+		if o.Status != OrderPendingPayment && o.Status != OrderCancelled {
+			return nil // already paid, further along, on hold or refunded: nothing to do
+		}
+		actor := Actor{Role: "payment:" + pc.Provider}
+		if pc.AmountCents != o.TotalCents || !strings.EqualFold(pc.Currency, o.Currency) {
+			mismatch = &PaymentMismatchError{OrderID: o.ID, WantCents: o.TotalCents, WantCurrency: o.Currency,
+				GotCents: pc.AmountCents, GotCurrency: strings.ToUpper(pc.Currency)}
+			return s.holdOrder(tx, o, actor, mismatch.Error(), now)
+		}
+		upd := map[string]any{"status": OrderPaid, "paid_at": now, "payment_provider": pc.Provider, "updated_at": now}
+		if pc.PaymentRef != "" {
+			upd["payment_ref"] = pc.PaymentRef
+		}
+		res := tx.Model(&Order{}).Where("id = ? AND status = ?", o.ID, o.Status).Updates(upd)
+		if res.Error != nil {
+			return res.Error
+		}
+		if res.RowsAffected == 0 {
+			return nil // lost a race on an engine without row locks; the winner did the work
+		}
+		note := "payment " + pc.PaymentRef
+		if o.Status == OrderCancelled {
+			note += " arrived after the checkout expired; a real payment beats the expiry"
+		}
+		if err := s.orderEvent(tx, o.ID, o.Status, OrderPaid, note, actor.Role); err != nil {
+			return err
+		}
+		if err := s.audit(tx, actor, "order.paid", object("order", o.ID), o.Status, OrderPaid, pc.EventID); err != nil {
+			return err
+		}
+		if s.afterMarkPaid != nil {
+			if err := s.afterMarkPaid(tx); err != nil {
+				return err
+			}
+		}
+		o.Status, o.PaidAt = OrderPaid, &now
+		return s.createOrderWork(tx, o, now)
+	})
+	if err != nil {
+		return nil, err
+	}
+	o, err := s.Get(ctx, pc.OrderID)
+	if err != nil {
+		return nil, err
+	}
+	return o, mismatch
+}
+
+// MarkExpired handles an expired checkout (checkout.session.expired): a pending order
+// becomes cancelled; a paid order is left alone. Idempotent by eventID like ConfirmPayment.
+func (s *Service) MarkExpired(ctx context.Context, orderID uint, eventID string) (*Order, error) {
+	if eventID == "" || orderID == 0 {
+		return nil, &ValidationError{Fields: map[string]string{"event_id": "An expiry needs its order and event id."}}
+	}
+	err := s.tx(ctx, func(tx *gorm.DB) error {
+		fresh, err := s.recordPaymentEvent(tx, eventID, "", "expired", orderID, "", 0, "")
+		if err != nil || !fresh {
+			return err
+		}
+		o, err := lockOrder(tx, orderID)
+		if err != nil {
+			return err
+		}
+		if o.Status != OrderPendingPayment {
+			return nil
+		}
+		now := s.clock()
+		res := tx.Model(&Order{}).Where("id = ? AND status = ?", o.ID, OrderPendingPayment).
+			Updates(map[string]any{"status": OrderCancelled, "updated_at": now})
+		if res.Error != nil || res.RowsAffected == 0 {
+			return res.Error
+		}
+		if err := s.orderEvent(tx, o.ID, OrderPendingPayment, OrderCancelled, "checkout expired", "payment"); err != nil {
+			return err
+		}
+		return s.audit(tx, Actor{Role: "payment"}, "order.expired", object("order", o.ID), OrderPendingPayment, OrderCancelled, eventID)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return s.Get(ctx, orderID)
+}
+
+func (pc PaymentConfirmation) validate() error {
+	fe := fieldErrors{}
+	if pc.OrderID == 0 {
+		fe.add("order_id", "A payment needs its order.")
+	}
+	if pc.Provider != ProviderStripe && pc.Provider != ProviderDemo {
+		fe.add("provider", `The provider must be "stripe" or "demo".`)
+	}
+	if strings.TrimSpace(pc.EventID) == "" || len(pc.EventID) > 255 {
+		fe.add("event_id", "A payment needs its event id.")
+	}
+	return fe.err()
+}
+
+// recordPaymentEvent inserts the event id; fresh is false when it was already recorded.
+func (s *Service) recordPaymentEvent(tx *gorm.DB, eventID, provider, kind string, orderID uint, ref string, amount int64, currency string) (bool, error) {
+	ev := PaymentEvent{EventID: eventID, Provider: provider, Kind: kind, OrderID: orderID,
+		PaymentRef: ref, AmountCents: amount, Currency: strings.ToUpper(currency), At: s.clock()}
+	res := tx.Clauses(clause.OnConflict{DoNothing: true}).Create(&ev)
+	return res.RowsAffected == 1, res.Error
+}
+
+// lockOrder reads an order, holding its row lock on PostgreSQL so concurrent confirmations
+// of one order queue up (SQLite's single writer already serialises them).
+func lockOrder(tx *gorm.DB, id uint) (*Order, error) {
+	var o Order
+	if err := forUpdate(tx).Where("id = ?", id).Take(&o).Error; err != nil {
+		if err == gorm.ErrRecordNotFound {
+			return nil, ErrNotFound
+		}
+		return nil, err
+	}
+	var items []OrderItem
+	if err := tx.Where("order_id = ?", id).Order("position, id").Find(&items).Error; err != nil {
+		return nil, err
+	}
+	o.Items = items
+	return &o, nil
+}
+
+func (s *Service) holdOrder(tx *gorm.DB, o *Order, a Actor, reason string, now time.Time) error {
+	err := tx.Model(&Order{}).Where("id = ?", o.ID).
+		Updates(map[string]any{"status": OrderOnHold, "hold_reason": truncate(reason, 500), "updated_at": now}).Error
+	if err != nil {
+		return err
+	}
+	if err := s.orderEvent(tx, o.ID, o.Status, OrderOnHold, reason, a.Role); err != nil {
+		return err
+	}
+	if err := s.audit(tx, a, "order.hold", object("order", o.ID), o.Status, OrderOnHold, reason); err != nil {
+		return err
+	}
+	_, _, err = s.EnsureTask(tx, TaskSpec{
+		Kind: TaskManual, OrderID: &o.ID, CustomerID: o.CustomerID, Email: o.Email,
+		Title: fmt.Sprintf("Review payment of order #%d", o.ID), Notes: reason,
+		DueAt: now, Priority: PriorityUrgent, DedupeKey: fmt.Sprintf("payment_review:order:%d", o.ID),
+	})
+	return err
+}
+
+// createOrderWork creates, idempotently, the jobs (one per unit), the welcome task and the
+// confirmation email of a paid order.
+func (s *Service) createOrderWork(tx *gorm.DB, o *Order, now time.Time) error {
+	var jobs []ProductionJob
+	for _, it := range o.Items {
+		for u := 1; u <= it.Quantity; u++ {
+			jobs = append(jobs, ProductionJob{OrderID: o.ID, OrderItemID: it.ID, Unit: u, Status: JobQueued,
+				Version: 1, CreatedAt: now, UpdatedAt: now})
+		}
+	}
+	if len(jobs) > 0 {
+		if err := tx.Clauses(clause.OnConflict{DoNothing: true}).CreateInBatches(&jobs, 100).Error; err != nil {
+			return err
+		}
+	}
+	if _, _, err := s.EnsureTask(tx, TaskSpec{
+		Kind: TaskWelcome, OrderID: &o.ID, CustomerID: o.CustomerID, Email: o.Email,
+		Title: fmt.Sprintf("Welcome %s (order #%d)", o.ShipName, o.ID),
+		DueAt: now.Add(s.opt.WelcomeAfter), Priority: PriorityNormal,
+		DedupeKey: fmt.Sprintf("welcome:order:%d", o.ID),
+	}); err != nil {
+		return err
+	}
+	subject, body := s.orderConfirmationEmail(o)
+	_, err := s.Enqueue(tx, OutboxMessage{Kind: MailOrderConfirmation, To: o.Email, Subject: subject, Body: body,
+		DedupeKey: fmt.Sprintf("order_confirmation:order:%d", o.ID)})
+	return err
+}
