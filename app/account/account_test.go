@@ -1,0 +1,293 @@
+package account_test
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"net/url"
+	"strings"
+	"testing"
+
+	"gorm.io/gorm"
+
+	"atelier/app"
+	"atelier/app/account"
+	"atelier/app/apptest"
+	"atelier/catalog"
+	"atelier/fulfillment"
+	"atelier/questionnaire"
+)
+
+func TestCustomersCannotReachEachOthersProducts(t *testing.T) {
+	s := apptest.New(t)
+	a, ca := customer(t, s, "a@example.com")
+	b, cb := customer(t, s, "b@example.com")
+	pa := moisturiser(t, catalog.Selection{"base": {"rich_cream"}})
+	pb := moisturiser(t, catalog.Selection{"base": {"gel_cream"}})
+	oa := paidOrder(t, s, &a.ID, a.Email, pa)
+	paidOrder(t, s, &b.ID, b.Email, pb)
+
+	var list struct{ Products []account.OwnedProduct }
+	ca.JSON("GET", "/api/v1/me/products", nil).JSON(t, &list)
+	if len(list.Products) != 1 || list.Products[0].Code != pa.Code {
+		t.Fatalf("A's products: %+v", list.Products)
+	}
+	cb.JSON("GET", "/api/v1/me/products", nil).JSON(t, &list)
+	if len(list.Products) != 1 || list.Products[0].Code != pb.Code {
+		t.Fatalf("B's products: %+v", list.Products)
+	}
+	if r := cb.Get("/api/v1/me/orders"); strings.Contains(r.Body, pa.Code) || strings.Contains(r.Body, "a@example.com") {
+		t.Fatal("B's orders show A's order")
+	}
+	tests := []struct {
+		name   string
+		do     func() *apptest.Response
+		status int
+	}{
+		{"page reorder", func() *apptest.Response { return cb.PostForm("/account/products/"+pa.Code+"/reorder", nil) }, 404},
+		{"page feedback", func() *apptest.Response { return cb.Get("/account/products/" + pa.Code + "/feedback") }, 404},
+		{"API reorder", func() *apptest.Response { return cb.JSON("POST", "/api/v1/me/products/"+pa.Code+"/reorder", nil) }, 404},
+		{"API feedback", func() *apptest.Response {
+			return cb.JSON("POST", "/api/v1/me/products/"+pa.Code+"/feedback", map[string]any{"rating": 1})
+		}, 404},
+		{"order page", func() *apptest.Response { return cb.Get(fmt.Sprintf("/orders/%d", oa.ID)) }, 404},
+		{"guessed order ids", func() *apptest.Response { return cb.Get(fmt.Sprintf("/orders/%d", oa.ID+100)) }, 404},
+		{"signed out API", func() *apptest.Response { return s.Client().JSON("GET", "/api/v1/me/products", nil) }, 401},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if r := tt.do(); r.StatusCode != tt.status {
+				t.Fatalf("%d, want %d: %.300s", r.StatusCode, tt.status, r.Body)
+			}
+		})
+	}
+	var count int64
+	s.DB.Model(&fulfillment.Feedback{}).Count(&count)
+	if count != 0 {
+		t.Fatalf("%d feedback rows written by refused requests", count)
+	}
+	// A's own reorder of the same code works and lands in the bag.
+	if r := ca.PostForm("/account/products/"+pa.Code+"/reorder", nil); r.StatusCode != 303 || r.Location() != "/bag" {
+		t.Fatalf("own reorder: %d %s", r.StatusCode, r.Body)
+	}
+	if r := ca.Get("/bag"); !strings.Contains(r.Body, pa.Code) && !strings.Contains(r.Body, pa.Name) {
+		t.Fatalf("bag lacks the reordered product")
+	}
+}
+
+// withoutLotion is the default catalog at version 3 with the moisturiser's lotion base removed.
+func withoutLotion(t *testing.T) apptest.Option {
+	t.Helper()
+	src := string(catalog.DefaultYAML())
+	start := strings.Index(src, "          - id: lotion\n")
+	end := strings.Index(src[start+1:], "          - id: rich_cream\n") + start + 1
+	if start < 0 || end <= start {
+		t.Fatal("default catalog changed shape")
+	}
+	mod := strings.Replace(src[:start]+src[end:], "version: 2\n", "version: 3\n", 1)
+	history, err := catalog.History()
+	if err != nil {
+		t.Fatal(err)
+	}
+	reg, err := catalog.NewRegistry([]byte(mod), history...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return func(d *app.Deps) { d.Catalog = reg }
+}
+
+func TestReorderAfterCatalogChangeOffersNearest(t *testing.T) {
+	s := apptest.New(t, withoutLotion(t))
+	cust, c := customer(t, s, "ada@example.com")
+	p := moisturiser(t, catalog.Selection{"base": {"lotion"}})
+	paidOrder(t, s, &cust.ID, cust.Email, p)
+
+	page := c.PostForm("/account/products/"+p.Code+"/reorder", nil)
+	if page.StatusCode != 200 || !strings.Contains(page.Body, "no longer offered") || !strings.Contains(page.Body, "nearest") || !strings.Contains(page.Body, "Lotion (medium)") {
+		t.Fatalf("reorder page: %d %.2000s", page.StatusCode, page.Body)
+	}
+	r := c.JSON("POST", "/api/v1/me/products/"+p.Code+"/reorder", nil)
+	var conflict struct {
+		Error   string
+		Reorder account.Reorder
+	}
+	r.JSON(t, &conflict)
+	if r.StatusCode != 409 || conflict.Reorder.Same || len(conflict.Reorder.Changes) == 0 {
+		t.Fatalf("API reorder: %d %s", r.StatusCode, r.Body)
+	}
+	base := conflict.Reorder.Changes[0]
+	if base.Dimension != "base" || base.From != "Lotion (medium)" || base.To == "" || !strings.Contains(base.Reason, "no longer offered") {
+		t.Fatalf("change: %+v", base)
+	}
+	if conflict.Reorder.Product.Version != "3" {
+		t.Fatalf("nearest product from version %q", conflict.Reorder.Product.Version)
+	}
+	r = c.JSON("POST", "/api/v1/me/products/"+p.Code+"/reorder", map[string]any{"accept_changes": true})
+	if r.StatusCode != 200 || !strings.Contains(r.Body, `"added":true`) {
+		t.Fatalf("accept changes: %d %s", r.StatusCode, r.Body)
+	}
+	// Bottle label: the same answer without an account.
+	if r := s.Client().Get("/r/" + p.Code); r.StatusCode != 200 || !strings.Contains(r.Body, "no longer offered") {
+		t.Fatalf("/r: %d", r.StatusCode)
+	}
+}
+
+func TestReorderByCode(t *testing.T) {
+	s := apptest.New(t)
+	p := moisturiser(t, catalog.Selection{"base": {"rich_cream"}})
+	c := s.Client()
+	if r := c.Get("/r/" + p.Code); r.StatusCode != 200 || !strings.Contains(r.Body, "Add to bag") {
+		t.Fatalf("/r: %d", r.StatusCode)
+	}
+	bad := p.Code[:len(p.Code)-1] + map[bool]string{true: "1", false: "2"}[p.Code[len(p.Code)-1] != '1']
+	if r := c.Get("/r/" + bad); r.StatusCode != 404 || !strings.Contains(r.Body, "mistyped") {
+		t.Fatalf("mistyped: %d %.300s", r.StatusCode, r.Body)
+	}
+	if r := c.PostForm("/r/"+p.Code, nil); r.StatusCode != 303 || r.Location() != "/bag" {
+		t.Fatalf("add by code: %d", r.StatusCode)
+	}
+}
+
+func TestSignedReorderLink(t *testing.T) {
+	s := apptest.New(t, func(d *app.Deps) { d.LinkSecret = []byte(apptest.Secret) })
+	p := moisturiser(t, catalog.Selection{"base": {"rich_cream"}})
+	signer := account.NewLinkSigner([]byte(apptest.Secret), s.Clock.Now)
+	link := signer.Path(p.Code)
+	c := s.Client()
+	if r := c.Get(link); r.StatusCode != 200 || !strings.Contains(r.Body, "Add to bag") {
+		t.Fatalf("signed link: %d", r.StatusCode)
+	}
+	if r := c.Get(strings.Replace(link, "sig=", "sig=x", 1)); r.StatusCode != 410 || !strings.Contains(r.Body, "not valid") {
+		t.Fatalf("forged link: %d", r.StatusCode)
+	}
+	s.Clock.Advance(account.ReorderLinkTTL + 1)
+	if r := c.Get(link); r.StatusCode != 410 || !strings.Contains(r.Body, "expired") || !strings.Contains(r.Body, "Sign in") {
+		t.Fatalf("expired link: %d", r.StatusCode)
+	}
+}
+
+func TestFeedbackRefinesTheFormula(t *testing.T) {
+	s := apptest.New(t)
+	cust, c := customer(t, s, "ada@example.com")
+	p := moisturiser(t, catalog.Selection{"base": {"rich_cream"}})
+	o := paidOrder(t, s, &cust.ID, cust.Email, p)
+
+	// Signed out, by the order's public id from the email.
+	guest := s.Client()
+	if r := guest.Get("/feedback/" + o.PublicID); r.StatusCode != 200 || strings.Contains(r.Body, "Analytical Row") || strings.Contains(r.Body, cust.Email) {
+		t.Fatalf("feedback form: %d", r.StatusCode)
+	}
+	if r := guest.Get("/feedback/not-a-public-id"); r.StatusCode != 404 {
+		t.Fatalf("unknown public id: %d", r.StatusCode)
+	}
+	if r := guest.PostForm("/feedback/"+o.PublicID, url.Values{"rating": {"9"}}); r.StatusCode != 422 {
+		t.Fatalf("bad rating: %d", r.StatusCode)
+	}
+	r := guest.PostForm("/feedback/"+o.PublicID, url.Values{"rating": {"2"}, "texture": {"too_heavy"}, "irritation": {"no"}})
+	if r.StatusCode != 200 || !strings.Contains(r.Body, "Lotion (medium)") || !strings.Contains(r.Body, "too heavy") {
+		t.Fatalf("feedback: %d %.1500s", r.StatusCode, r.Body)
+	}
+	tasks, err := s.Deps.Fulfillment.ListTasks(context.Background(), fulfillment.TaskFilter{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	recovery := false
+	for _, tk := range tasks {
+		recovery = recovery || strings.Contains(strings.ToLower(tk.Kind), "recovery")
+	}
+	if !recovery {
+		t.Fatalf("no recovery task after a rating of 2: %+v", tasks)
+	}
+
+	// API, signed in.
+	api := c.JSON("POST", "/api/v1/me/products/"+p.Code+"/feedback", map[string]any{"rating": 3, "texture": "too_heavy"})
+	var refined account.Refined
+	api.JSON(t, &refined)
+	if api.StatusCode != 200 || len(refined.Changes) == 0 || refined.Changes[0].Dimension != "base" || refined.Changes[0].To != "Lotion (medium)" {
+		t.Fatalf("API feedback: %d %s", api.StatusCode, api.Body)
+	}
+	if r := c.JSON("POST", "/api/v1/me/products/"+p.Code+"/feedback", map[string]any{"rating": 0}); r.StatusCode != 422 {
+		t.Fatalf("API bad rating: %d", r.StatusCode)
+	}
+}
+
+func TestAccountDeletionErasesPersonalData(t *testing.T) {
+	t.Run("sqlite", func(t *testing.T) { accountDeletion(t, apptest.New(t)) })
+	t.Run("postgres", func(t *testing.T) { accountDeletion(t, apptest.NewPostgres(t)) })
+}
+
+func accountDeletion(t *testing.T, s *apptest.Store) {
+	ctx := context.Background()
+	cust, c := customer(t, s, "ada@example.com")
+	if err := s.DB.Exec("UPDATE customers SET email_verified_at = ? WHERE id = ?", s.Clock.Now(), cust.ID).Error; err != nil {
+		t.Fatal(err)
+	}
+	p := moisturiser(t, catalog.Selection{"base": {"rich_cream"}})
+	o := paidOrder(t, s, &cust.ID, cust.Email, p)
+	guest := paidOrder(t, s, nil, cust.Email, p)
+	r, err := s.Deps.Quiz.Create(ctx, "owner", questionnaire.Default())
+	if err != nil {
+		t.Fatal(err)
+	}
+	r.Answers = questionnaire.Answers{"name": "Ada"}
+	if err := s.Deps.Quiz.Save(ctx, r); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Deps.Quiz.AttachCustomer(ctx, r.ID, cust.ID); err != nil {
+		t.Fatal(err)
+	}
+	if page := c.Get("/account"); !strings.Contains(page.Body, "Analytical Row") {
+		t.Fatal("account page lacks the address")
+	}
+	if resp := c.PostForm("/account/delete", url.Values{"confirm": {"DELETE"}}); resp.StatusCode != 200 {
+		t.Fatalf("delete: %d %s", resp.StatusCode, resp.Body)
+	}
+	var row account.Customer
+	if err := s.DB.Where("id = ?", cust.ID).Take(&row).Error; err != nil {
+		t.Fatal(err)
+	}
+	if row.Email != fmt.Sprintf("deleted-%d@invalid", cust.ID) || row.Name != "" || row.PasswordHash != "" || row.DeletedAt == nil {
+		t.Fatalf("customer row: %+v", row)
+	}
+	for _, id := range []uint{o.ID, guest.ID} {
+		got, err := s.Deps.Fulfillment.Get(ctx, id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got.Email == cust.Email || got.ShipName != "" || got.ShipLine1 != "" || got.ShipPostalCode != "" || got.ShipCountry != "GB" || got.TotalCents != o.TotalCents {
+			t.Fatalf("order %d after deletion: %+v", id, got)
+		}
+	}
+	resp, err := s.Deps.Quiz.Get(ctx, r.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, ok := resp.Answers["name"]; ok {
+		t.Fatal("quiz response keeps the name")
+	}
+	assertNoPersonalData(t, s.DB, cust.Email, "Analytical Row")
+	if page := c.Get("/account"); page.StatusCode != 303 {
+		t.Fatalf("session survived deletion: %d", page.StatusCode)
+	}
+	if resp := s.Client().PostForm("/account/signin", url.Values{"email": {"ada@example.com"}, "password": {password}}); resp.StatusCode != 422 {
+		t.Fatalf("deleted account signs in: %d", resp.StatusCode)
+	}
+}
+
+// assertNoPersonalData scans the customer, order and quiz tables for the given strings.
+func assertNoPersonalData(t *testing.T, db *gorm.DB, needles ...string) {
+	t.Helper()
+	for _, table := range []string{"customers", "orders", "quiz_responses"} {
+		var rows []map[string]any
+		if err := db.Table(table).Find(&rows).Error; err != nil {
+			t.Fatal(err)
+		}
+		var buf bytes.Buffer
+		fmt.Fprint(&buf, rows)
+		for _, n := range needles {
+			if strings.Contains(buf.String(), n) {
+				t.Errorf("%s still holds %q", table, n)
+			}
+		}
+	}
+}

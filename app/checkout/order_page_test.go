@@ -1,0 +1,48 @@
+package checkout_test
+
+import (
+	"net/http"
+	"strings"
+	"testing"
+
+	"atelier/app/apptest"
+	"atelier/fulfillment"
+)
+
+// TestOrderPageProgress follows an order from payment to delivery on its page: the progress
+// bar moves, and tracking shows once shipped.
+func TestOrderPageProgress(t *testing.T) {
+	s := apptest.New(t)
+	c := s.Client()
+	sh := c.JSON(http.MethodPost, "/api/v1/orders", orderBody(products(t, s)[0].Code, 1))
+	var o created
+	sh.JSON(t, &o)
+	page := c.Get(path("/orders/%d", o.ID))
+	mustContain(t, page.Body, "waiting for payment", "Step 1 of 5", `action="/orders/`)
+	c.JSON(http.MethodPost, path("/api/v1/orders/%d/demo-payment", o.ID), nil)
+	mustContain(t, c.Get(path("/orders/%d?paid=1", o.ID)).Body, "Step 2 of 5", "your order is paid")
+
+	ctx, admin := t.Context(), fulfillment.Actor{StaffID: 1, Role: fulfillment.RoleAdmin}
+	jobs, err := s.Deps.Fulfillment.ListJobs(ctx, fulfillment.JobFilter{OrderID: &o.ID})
+	if err != nil || len(jobs) != 1 {
+		t.Fatalf("jobs %v %v", jobs, err)
+	}
+	for _, step := range []fulfillment.JobTransition{
+		{To: fulfillment.JobCompounding}, {To: fulfillment.JobQualityCheck}, {To: fulfillment.JobPacked},
+		{To: fulfillment.JobShipped, Carrier: "La Poste", Tracking: "LP123456789FR"},
+	} {
+		if _, err := s.Deps.Fulfillment.Transition(ctx, jobs[0].ID, admin, step); err != nil {
+			t.Fatalf("%s: %v", step.To, err)
+		}
+	}
+	page = c.Get(path("/orders/%d", o.ID))
+	mustContain(t, page.Body, "Step 4 of 5", "La Poste", "LP123456789FR")
+	if _, err := s.Deps.Fulfillment.Transition(ctx, jobs[0].ID, admin, fulfillment.JobTransition{To: fulfillment.JobDelivered}); err != nil {
+		t.Fatal(err)
+	}
+	page = c.Get(path("/orders/%d", o.ID))
+	mustContain(t, page.Body, "Step 5 of 5", "LP123456789FR")
+	if strings.Contains(page.Body, `action="/orders/`) {
+		t.Fatal("a delivered order offers to pay")
+	}
+}

@@ -1,0 +1,210 @@
+package staff
+
+import (
+	"errors"
+	"fmt"
+	"html/template"
+	"net/http"
+	"sort"
+	"strconv"
+	"time"
+
+	"github.com/labstack/echo/v4"
+
+	"atelier/app/web"
+	"atelier/fulfillment"
+)
+
+// Outcomes are the follow-up outcomes in the order the form offers them.
+var Outcomes = []string{fulfillment.OutcomeReached, fulfillment.OutcomeLeftMessage, fulfillment.OutcomeNoAnswer, fulfillment.OutcomeEmailed}
+
+type followupsView struct {
+	web.Page
+	State     string
+	DueBefore string
+	States    []string
+	Tasks     []fulfillment.TaskView
+	Empty     bool
+}
+
+// FollowupList lists follow-up tasks, overdue ones first (GET /staff/followups?state=&due_before=).
+func (h *Handlers) FollowupList(c echo.Context) error {
+	tasks, err := h.listTasks(c)
+	if err != nil {
+		return err
+	}
+	v := &followupsView{State: c.QueryParam("state"), DueBefore: c.QueryParam("due_before"), States: TaskStates,
+		Tasks: tasks, Empty: c.QueryParam("empty") == "1"}
+	v.Title = "Follow-ups"
+	return h.env.Render.Render(c, http.StatusOK, "staff/followups", v)
+}
+
+// listTasks reads the task filter from the query and lists tasks, overdue first (the
+// service's priority-then-due order is kept within each group).
+func (h *Handlers) listTasks(c echo.Context) ([]fulfillment.TaskView, error) {
+	due, err := parseDueBefore(c.QueryParam("due_before"))
+	if err != nil {
+		return nil, err
+	}
+	tasks, err := h.ful.ListTasks(ctx(c), fulfillment.TaskFilter{State: c.QueryParam("state"), DueBefore: due, Limit: 200})
+	if err != nil {
+		return nil, err
+	}
+	sort.SliceStable(tasks, func(i, j int) bool { return tasks[i].Overdue && !tasks[j].Overdue })
+	return tasks, nil
+}
+
+// FollowupClaim gives the signed-in member the most urgent due task (POST /staff/followups/claim).
+func (h *Handlers) FollowupClaim(c echo.Context) error {
+	t, err := h.ful.ClaimNextTask(ctx(c), actor(c), 0)
+	if errors.Is(err, fulfillment.ErrQueueEmpty) {
+		return c.Redirect(http.StatusSeeOther, "/staff/followups?empty=1")
+	}
+	if err != nil {
+		return err
+	}
+	return c.Redirect(http.StatusSeeOther, fmt.Sprintf("/staff/followups/%d", t.ID))
+}
+
+type followupView struct {
+	web.Page
+	Task     *fulfillment.FollowUpTask
+	Overdue  bool
+	Mine     bool
+	Story    *fulfillment.CustomerStory
+	Profile  customerProfile       // from the latest completed consultation
+	Previews map[uint]template.URL // order item id → bottle picture
+	Team     []Member              // for reassigning (admins)
+	Outcomes []string
+	Errors   map[string]string
+}
+
+// FollowupShow is one task with the customer's story at a glance (GET /staff/followups/:id).
+func (h *Handlers) FollowupShow(c echo.Context) error {
+	id, err := idParam(c)
+	if err != nil {
+		return err
+	}
+	v, err := h.followupView(c, id)
+	if err != nil {
+		return err
+	}
+	return h.env.Render.Render(c, http.StatusOK, "staff/followup", v)
+}
+
+func (h *Handlers) followupView(c echo.Context, id uint) (*followupView, error) {
+	t, err := h.ful.GetTask(ctx(c), id)
+	if err != nil {
+		return nil, err
+	}
+	story, err := h.ful.CustomerStory(ctx(c), t.CustomerID, t.Email)
+	if err != nil && !errors.Is(err, fulfillment.ErrNotFound) {
+		return nil, err
+	}
+	cust := t.CustomerID
+	if cust == nil && story != nil {
+		cust = story.CustomerID // a guest who has since made an account
+	}
+	prof, err := h.profileOf(ctx(c), cust)
+	if err != nil {
+		return nil, err
+	}
+	now, me := h.env.Now(), MemberOf(c)
+	v := &followupView{Task: t, Story: story, Profile: prof, Outcomes: Outcomes, Previews: map[uint]template.URL{},
+		Overdue: (t.State == fulfillment.TaskOpen || t.State == fulfillment.TaskClaimed) && now.After(t.DueAt.Add(fulfillment.OverdueAfter)),
+		Mine:    t.State == fulfillment.TaskClaimed && t.ClaimedBy != nil && *t.ClaimedBy == me.ID}
+	if story != nil {
+		for _, o := range story.Orders {
+			for _, it := range o.Items {
+				v.Previews[it.ID] = previewURL(it)
+			}
+		}
+	}
+	if me.Role == fulfillment.RoleAdmin {
+		if v.Team, err = h.accounts.List(ctx(c)); err != nil {
+			return nil, err
+		}
+	}
+	v.Title = fmt.Sprintf("Follow-up %d", id)
+	return v, nil
+}
+
+// taskForm re-renders the task page with field messages (422) when err is a validation
+// error, else redirects to the task on success or returns err.
+func (h *Handlers) taskForm(c echo.Context, id uint, err error) error {
+	var ve *fulfillment.ValidationError
+	if errors.As(err, &ve) {
+		v, verr := h.followupView(c, id)
+		if verr != nil {
+			return verr
+		}
+		v.Errors = ve.Fields
+		return h.env.Render.Render(c, http.StatusUnprocessableEntity, "staff/followup", v)
+	}
+	if err != nil {
+		return err
+	}
+	return c.Redirect(http.StatusSeeOther, fmt.Sprintf("/staff/followups/%d", id))
+}
+
+// FollowupComplete closes a claimed task with an outcome, a note and an optional
+// satisfaction 1–5 (POST /staff/followups/:id/complete).
+func (h *Handlers) FollowupComplete(c echo.Context) error {
+	id, err := idParam(c)
+	if err != nil {
+		return err
+	}
+	var sat *int
+	if s := c.FormValue("satisfaction"); s != "" {
+		n, err := strconv.Atoi(s)
+		if err != nil {
+			return h.taskForm(c, id, &fulfillment.ValidationError{Fields: map[string]string{"satisfaction": "Choose 1 to 5."}})
+		}
+		sat = &n
+	}
+	t, err := h.ful.CompleteTask(ctx(c), id, actor(c), c.FormValue("outcome"), c.FormValue("note"), sat)
+	if err == nil {
+		h.customerChanged(ctx(c), t)
+	}
+	return h.taskForm(c, id, err)
+}
+
+// FollowupSnooze puts a task back in the queue until a later time (POST /staff/followups/:id/snooze).
+func (h *Handlers) FollowupSnooze(c echo.Context) error {
+	id, err := idParam(c)
+	if err != nil {
+		return err
+	}
+	until, perr := time.Parse("2006-01-02T15:04", c.FormValue("until"))
+	if perr != nil {
+		return h.taskForm(c, id, &fulfillment.ValidationError{Fields: map[string]string{"until": "Give a date and time (UTC)."}})
+	}
+	_, err = h.ful.SnoozeTask(ctx(c), id, actor(c), until.UTC(), c.FormValue("note"))
+	return h.taskForm(c, id, err)
+}
+
+// FollowupSkip closes a task without contact (POST /staff/followups/:id/skip).
+func (h *Handlers) FollowupSkip(c echo.Context) error {
+	id, err := idParam(c)
+	if err != nil {
+		return err
+	}
+	_, err = h.ful.SkipTask(ctx(c), id, actor(c), c.FormValue("note"))
+	return h.taskForm(c, id, err)
+}
+
+// FollowupReassign gives a task to another staff member (admin; POST /staff/followups/:id/reassign).
+func (h *Handlers) FollowupReassign(c echo.Context) error {
+	id, err := idParam(c)
+	if err != nil {
+		return err
+	}
+	to, _ := strconv.ParseUint(c.FormValue("staff_id"), 10, 32)
+	if to != 0 {
+		if m, err := h.accounts.ByID(ctx(c), uint(to)); err != nil || m.Disabled {
+			to = 0
+		}
+	}
+	_, err = h.ful.ReassignTask(ctx(c), id, actor(c), uint(to))
+	return h.taskForm(c, id, err)
+}

@@ -1,0 +1,168 @@
+package staff
+
+import (
+	"errors"
+	"fmt"
+	"net/http"
+	"time"
+
+	"github.com/labstack/echo/v4"
+
+	"atelier/app/web"
+	"atelier/fulfillment"
+)
+
+type productionView struct {
+	web.Page
+	Status   string
+	Statuses []string
+	Jobs     []jobRow
+	Empty    bool
+}
+
+// jobRow is one line of the production list.
+type jobRow struct {
+	fulfillment.JobView
+	Age       string
+	ClaimedBy string // the holder's name or email
+}
+
+// ProductionList lists production jobs in claim order (GET /staff/production?status=).
+func (h *Handlers) ProductionList(c echo.Context) error {
+	status := c.QueryParam("status")
+	if status != "" && !contains(JobStatuses, status) {
+		return web.Invalid("There is no such job status.", map[string]string{"status": "Choose one of the listed statuses."})
+	}
+	jobs, err := h.ful.ListJobs(ctx(c), fulfillment.JobFilter{Status: status, Limit: 200})
+	if err != nil {
+		return err
+	}
+	names, err := h.names(c)
+	if err != nil {
+		return err
+	}
+	v := &productionView{Status: status, Statuses: JobStatuses, Empty: c.QueryParam("empty") == "1"}
+	for _, j := range jobs {
+		row := jobRow{JobView: j, Age: age(h.env.Now().Sub(j.CreatedAt))}
+		if j.ClaimedBy != nil {
+			row.ClaimedBy = names[*j.ClaimedBy]
+		}
+		v.Jobs = append(v.Jobs, row)
+	}
+	v.Title = "Production queue"
+	return h.env.Render.Render(c, http.StatusOK, "staff/production", v)
+}
+
+// ProductionClaim gives the signed-in member the next job and opens its batch sheet
+// (POST /staff/production/claim).
+func (h *Handlers) ProductionClaim(c echo.Context) error {
+	job, err := h.ful.ClaimNextJob(ctx(c), actor(c), 0)
+	if errors.Is(err, fulfillment.ErrQueueEmpty) {
+		return c.Redirect(http.StatusSeeOther, "/staff/production?empty=1")
+	}
+	if err != nil {
+		return err
+	}
+	return c.Redirect(http.StatusSeeOther, fmt.Sprintf("/staff/jobs/%d", job.ID))
+}
+
+// JobClaim claims one particular job from the list (POST /staff/jobs/:id/claim).
+func (h *Handlers) JobClaim(c echo.Context) error {
+	id, err := idParam(c)
+	if err != nil {
+		return err
+	}
+	if _, err := h.ful.ClaimJob(ctx(c), id, actor(c), 0); err != nil {
+		return err
+	}
+	return c.Redirect(http.StatusSeeOther, fmt.Sprintf("/staff/jobs/%d", id))
+}
+
+// JobRelease gives a claimed job back to the queue (POST /staff/jobs/:id/release).
+func (h *Handlers) JobRelease(c echo.Context) error {
+	id, err := idParam(c)
+	if err != nil {
+		return err
+	}
+	if _, err := h.ful.ReleaseJob(ctx(c), id, actor(c)); err != nil {
+		return err
+	}
+	return c.Redirect(http.StatusSeeOther, "/staff/production")
+}
+
+// JobShow is the printable batch sheet with the moves the job allows (GET /staff/jobs/:id).
+func (h *Handlers) JobShow(c echo.Context) error {
+	id, err := idParam(c)
+	if err != nil {
+		return err
+	}
+	v, err := h.sheetView(c, id)
+	if err != nil {
+		return err
+	}
+	return h.env.Render.Render(c, http.StatusOK, "staff/job", v)
+}
+
+// JobTransition moves a job (POST /staff/jobs/:id/transition with to, note, carrier,
+// tracking). Missing details re-render the sheet with the messages (422); an illegal move is
+// a 409 naming the allowed ones.
+func (h *Handlers) JobTransition(c echo.Context) error {
+	id, err := idParam(c)
+	if err != nil {
+		return err
+	}
+	in := fulfillment.JobTransition{To: c.FormValue("to"), Note: c.FormValue("note"),
+		Carrier: c.FormValue("carrier"), Tracking: c.FormValue("tracking")}
+	_, err = h.ful.Transition(ctx(c), id, actor(c), in)
+	var ve *fulfillment.ValidationError
+	if errors.As(err, &ve) {
+		v, verr := h.sheetView(c, id)
+		if verr != nil {
+			return verr
+		}
+		v.Errors, v.Tried = ve.Fields, in
+		return h.env.Render.Render(c, http.StatusUnprocessableEntity, "staff/job", v)
+	}
+	if err != nil {
+		return err
+	}
+	return c.Redirect(http.StatusSeeOther, fmt.Sprintf("/staff/jobs/%d", id))
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+// names maps staff ids to their names (or emails), for "claimed by" columns.
+func (h *Handlers) names(c echo.Context) (map[uint]string, error) {
+	ms, err := h.accounts.List(ctx(c))
+	if err != nil {
+		return nil, err
+	}
+	out := make(map[uint]string, len(ms))
+	for _, m := range ms {
+		out[m.ID] = m.Name
+		if m.Name == "" {
+			out[m.ID] = m.Email
+		}
+	}
+	return out, nil
+}
+
+// age renders a duration as "3 d 4 h", "5 h 12 min" or "7 min".
+func age(d time.Duration) string {
+	switch {
+	case d >= 24*time.Hour:
+		return fmt.Sprintf("%d d %d h", int(d.Hours())/24, int(d.Hours())%24)
+	case d >= time.Hour:
+		return fmt.Sprintf("%d h %d min", int(d.Hours()), int(d.Minutes())%60)
+	case d > 0:
+		return fmt.Sprintf("%d min", int(d.Minutes()))
+	}
+	return "just now"
+}
