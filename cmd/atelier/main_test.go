@@ -1,0 +1,113 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"io"
+	"net/http"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+)
+
+func env(m map[string]string) func(string) string { return func(k string) string { return m[k] } }
+
+// TestRunServes starts the real program on port 0 with a SQLite file and checks the home page
+// and /healthz, then stops it as SIGTERM would.
+func TestRunServes(t *testing.T) {
+	dir := t.TempDir()
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	pr, pw := io.Pipe()
+	done := make(chan error, 1)
+	go func() {
+		done <- run(ctx, []string{"-addr", "127.0.0.1:0", "-database", "sqlite:" + filepath.Join(dir, "a.db")}, env(nil), pw, io.Discard)
+		pw.Close()
+	}()
+	addrRe := regexp.MustCompile(`msg=listening addr=(\S+)`)
+	sc := bufio.NewScanner(pr)
+	var addr string
+	for sc.Scan() {
+		if m := addrRe.FindStringSubmatch(sc.Text()); m != nil {
+			addr = m[1]
+			break
+		}
+	}
+	if addr == "" {
+		t.Fatalf("server never said it was listening: %v", <-done)
+	}
+	go io.Copy(io.Discard, pr) //nolint:errcheck // keep the log pipe drained
+	for _, path := range []string{"/", "/healthz"} {
+		resp, err := http.Get("http://" + addr + path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusOK {
+			t.Fatalf("GET %s = %d", path, resp.StatusCode)
+		}
+	}
+	if _, err := os.Stat(filepath.Join(dir, "a.db.keys")); err != nil {
+		t.Fatalf("session key file not kept beside the database: %v", err)
+	}
+	cancel()
+	if err := <-done; err != nil {
+		t.Fatalf("run: %v", err)
+	}
+}
+
+func TestUsageErrors(t *testing.T) {
+	tests := []struct {
+		name string
+		args []string
+		env  map[string]string
+		want string
+	}{
+		{name: "unknown flag", args: []string{"-nope"}, want: "flag provided but not defined"},
+		{name: "bad database URL", args: []string{"-database", "mysql://x/y"}, want: "unknown scheme"},
+		{name: "bad database URL from env", env: map[string]string{"ATELIER_DATABASE_URL": "postgres:///x"}, want: "no host"},
+		{name: "bad base URL", args: []string{"-base-url", "ftp://x"}, want: "base-url"},
+		{name: "short secret", args: []string{"-session-secrets", "short"}, want: "at least 32"},
+		{name: "bad addr", args: []string{"-addr", "8080"}, want: "addr"},
+		{name: "unknown command", args: []string{"frobnicate"}, want: "unknown command"},
+		{name: "bad bool", env: map[string]string{"ATELIER_DEV": "maybe"}, want: "dev"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			// A cancelled context makes a wrongly accepted config stop at once instead of serving.
+			ctx, cancel := context.WithCancel(context.Background())
+			cancel()
+			e := map[string]string{"ATELIER_ADDR": "127.0.0.1:0", "ATELIER_DATABASE_URL": "sqlite:" + filepath.Join(t.TempDir(), "x.db")}
+			for k, v := range tt.env {
+				e[k] = v
+			}
+			err := run(ctx, tt.args, env(e), io.Discard, io.Discard)
+			var ue *usageError
+			if !errors.As(err, &ue) || !strings.Contains(err.Error(), tt.want) {
+				t.Fatalf("err = %v, want a usage error mentioning %q", err, tt.want)
+			}
+		})
+	}
+}
+
+func TestPostgresNeedsSecrets(t *testing.T) {
+	_, err := sessionSecrets(config{DatabaseURL: "postgres://u@h/db"}, nil)
+	var ue *usageError
+	if !errors.As(err, &ue) {
+		t.Fatalf("err = %v, want a usage error asking for ATELIER_SESSION_SECRETS", err)
+	}
+}
+
+func TestMigrateCommand(t *testing.T) {
+	var out strings.Builder
+	db := "sqlite:" + filepath.Join(t.TempDir(), "m.db")
+	if err := run(context.Background(), []string{"-database", db, "migrate"}, env(nil), &out, io.Discard); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(out.String(), "database schema at version") {
+		t.Fatalf("migrate printed %q", out.String())
+	}
+}
