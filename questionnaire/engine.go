@@ -29,8 +29,8 @@ type Progress struct {
 	Percent  int `json:"percent"`
 }
 
-// State is where a person stands in the quiz.
-type State struct {
+// Position is where a person stands in the quiz: what to ask now, the way so far and ahead.
+type Position struct {
 	// Next is the question to ask now, or nil when every question on their path is answered.
 	Next *Question
 	// Path lists, in quiz order, the questions this person is shown: those answered and Next.
@@ -39,9 +39,16 @@ type State struct {
 	// Ahead lists the questions after Next that are or may still be shown.
 	Ahead    []*Question
 	Progress Progress
+	Done     bool
+	// Trail is Quiz.Trail of the answers.
+	Trail string
+}
+
+// State is a Position with the Profile its answers build.
+type State struct {
+	Position
 	// Profile is built from the answers on Path only.
 	Profile Profile
-	Done    bool
 }
 
 type pool struct{ p sync.Pool }
@@ -165,8 +172,12 @@ func (e *env) unsettled(qu *Question) bool {
 func (q *Quiz) State(answers Answers) State {
 	e := q.getEnv()
 	defer q.putEnv(e)
-	next := q.walk(answers, e)
-	var st State
+	return State{Position: q.positionOf(e, q.walk(answers, e)), Profile: q.profile(e)}
+}
+
+// positionOf builds the Position from a finished walk whose next question is next.
+func (q *Quiz) positionOf(e *env, next int) Position {
+	var st Position
 	nPath, nAhead := 0, 0
 	for _, s := range e.status {
 		switch s {
@@ -201,7 +212,7 @@ func (q *Quiz) State(answers Answers) State {
 	case st.Progress.Total > 0:
 		st.Progress.Percent = min(99, answered*100/st.Progress.Total)
 	}
-	st.Profile = q.profile(e)
+	st.Trail = trailOf(e.status)
 	return st
 }
 
@@ -214,19 +225,38 @@ func (q *Quiz) State(answers Answers) State {
 // an *AnswerError. Changing an earlier answer keeps later answers whose questions are still
 // shown and drops those that are no longer shown.
 func (q *Quiz) Answer(answers Answers, questionID string, raw any) (Answers, error) {
-	qu := q.byID[questionID]
-	if qu == nil {
-		return nil, ErrUnknownQuestion
-	}
 	e := q.getEnv()
 	defer q.putEnv(e)
+	out, _, err := q.answer(answers, questionID, raw, e)
+	return out, err
+}
+
+// AnswerPosition is Answer that also returns where the person stands with the new answers:
+// the Position of q.State(out), without walking the quiz again (nor building the profile,
+// which an answer step does not show).
+func (q *Quiz) AnswerPosition(answers Answers, questionID string, raw any) (Answers, Position, error) {
+	e := q.getEnv()
+	defer q.putEnv(e)
+	out, next, err := q.answer(answers, questionID, raw, e)
+	if err != nil {
+		return nil, Position{}, err
+	}
+	return out, q.positionOf(e, next), nil
+}
+
+// answer is Answer; it leaves in e the walk of the new answers and returns its next question.
+func (q *Quiz) answer(answers Answers, questionID string, raw any, e *env) (Answers, int, error) {
+	qu := q.byID[questionID]
+	if qu == nil {
+		return nil, -1, ErrUnknownQuestion
+	}
 	q.walk(answers, e)
 	if s := e.status[qu.index]; s != stAnswered && s != stNext {
-		return nil, ErrNotShown
+		return nil, -1, ErrNotShown
 	}
 	v, err := qu.normalise(raw)
 	if err != nil {
-		return nil, err
+		return nil, -1, err
 	}
 	out := make(Answers, len(answers)+1)
 	for k, val := range answers {
@@ -238,7 +268,7 @@ func (q *Quiz) Answer(answers Answers, questionID string, raw any) (Answers, err
 	// Drop answers whose questions are now hidden for good. One walk settles everything (see
 	// walk); the loop re-checks until nothing changes, which costs one more walk.
 	for {
-		q.walk(out, e)
+		next := q.walk(out, e)
 		dropped := false
 		for i, s := range e.status {
 			if id := q.questions[i].ID; s == stHidden {
@@ -249,7 +279,7 @@ func (q *Quiz) Answer(answers Answers, questionID string, raw any) (Answers, err
 			}
 		}
 		if !dropped {
-			return out, nil
+			return out, next, nil
 		}
 	}
 }
@@ -258,7 +288,15 @@ func (q *Quiz) Answer(answers Answers, questionID string, raw any) (Answers, err
 // their path. When current is not on the path (or is ""), it is the question before the next
 // one, or the last question when the quiz is done. ok is false at the first question.
 func (q *Quiz) Back(answers Answers, current string) (prev string, ok bool) {
-	path, next := q.path(answers)
+	e := q.getEnv()
+	defer q.putEnv(e)
+	next := q.walk(answers, e)
+	var path []string
+	for i, s := range e.status {
+		if s == stAnswered || s == stNext {
+			path = append(path, q.questions[i].ID)
+		}
+	}
 	at := indexOf(path, current)
 	if at < 0 {
 		at = len(path) // done: step back to the last question
@@ -276,25 +314,21 @@ func (q *Quiz) Back(answers Answers, current string) (prev string, ok bool) {
 // (which may be an answered question kept after an edit, shown again for confirmation). ok is
 // false when current is the last question on the path or is not on it.
 func (q *Quiz) Following(answers Answers, current string) (string, bool) {
-	path, _ := q.path(answers)
-	at := indexOf(path, current)
-	if at < 0 || at+1 >= len(path) {
-		return "", false
-	}
-	return path[at+1], true
+	st := q.State(answers)
+	return st.Following(current)
 }
 
-func (q *Quiz) path(answers Answers) ([]string, int) {
-	e := q.getEnv()
-	defer q.putEnv(e)
-	next := q.walk(answers, e)
-	var path []string
-	for i, s := range e.status {
-		if s == stAnswered || s == stNext {
-			path = append(path, q.questions[i].ID)
+// Following is Quiz.Following for the answers this Position was made from.
+func (st *Position) Following(current string) (string, bool) {
+	for i, qu := range st.Path {
+		if qu.ID == current {
+			if i+1 < len(st.Path) {
+				return st.Path[i+1].ID, true
+			}
+			return "", false
 		}
 	}
-	return path, next
+	return "", false
 }
 
 func indexOf(list []string, s string) int {

@@ -2,6 +2,7 @@ package questionnaire
 
 import (
 	"fmt"
+	"reflect"
 	"testing"
 )
 
@@ -118,8 +119,17 @@ func TestDefaultQuizEveryPath(t *testing.T) {
 			if err != nil {
 				t.Fatalf("answer %s=%v: %v", st.Next.ID, v, err)
 			}
-			if got := quiz.State(next); got.Progress.Answered != st.Progress.Answered+1 || got.Progress.Percent < st.Progress.Percent {
+			got := quiz.State(next)
+			if got.Progress.Answered != st.Progress.Answered+1 || got.Progress.Percent < st.Progress.Percent {
 				t.Fatalf("progress went from %+v to %+v after %s", st.Progress, got.Progress, st.Next.ID)
+			}
+			// AnswerPosition is Answer then State, in one go.
+			same, pos, err := quiz.AnswerPosition(a, st.Next.ID, v)
+			if err != nil || !reflect.DeepEqual(same, next) || !reflect.DeepEqual(pos, got.Position) {
+				t.Fatalf("AnswerPosition %s=%v differs from Answer+State (err %v)", st.Next.ID, v, err)
+			}
+			if got.Trail != quiz.Trail(next) {
+				t.Fatalf("State.Trail %q, Trail %q", got.Trail, quiz.Trail(next))
 			}
 			walk(next, depth+1)
 		}

@@ -46,9 +46,13 @@ func (definitionRow) TableName() string { return "quiz_definitions" }
 func Models() []any { return []any{&responseRow{}, &definitionRow{}} }
 
 // Store keeps quiz responses and the definition versions they began on.
+//
+// It remembers the responses it wrote last (see Update): a shopper's next answer then needs no
+// read, only the conditional write, which also catches a copy made stale by another instance.
 type Store struct {
-	db  *gorm.DB
-	now func() time.Time
+	db     *gorm.DB
+	now    func() time.Time
+	recent *recent
 
 	mu   sync.Mutex
 	defs map[string]*Quiz
@@ -56,7 +60,7 @@ type Store struct {
 
 // NewStore returns a Store over db; now is the clock (time.Now in production).
 func NewStore(db *gorm.DB, now func() time.Time) *Store {
-	return &Store{db: db, now: now, defs: map[string]*Quiz{}}
+	return &Store{db: db, now: now, defs: map[string]*Quiz{}, recent: newRecent(recentSize)}
 }
 
 func (s *Store) clock() time.Time { return s.now().UTC() }
@@ -127,6 +131,7 @@ func (s *Store) Create(ctx context.Context, ownerKey string, quiz *Quiz) (*Respo
 	if err := s.db.WithContext(ctx).Create(&row).Error; err != nil {
 		return nil, fmt.Errorf("questionnaire: create response: %w", err)
 	}
+	s.recent.put(r)
 	return r, nil
 }
 
@@ -155,12 +160,19 @@ func (s *Store) Resume(ctx context.Context, token, newOwnerKey string) (*Respons
 		return nil, err
 	}
 	now := s.clock()
-	res := s.db.WithContext(ctx).Model(&responseRow{}).Where("id = ?", r.ID).
-		Updates(map[string]any{"owner_key": newOwnerKey, "updated_at": now})
+	s.recent.forget(r.ID)
+	// The revision moves too, so a copy of the response remembered by any instance (see
+	// Update) can no longer be written under its old owner.
+	res := s.db.WithContext(ctx).Model(&responseRow{}).Where("id = ? AND revision = ?", r.ID, r.Revision).
+		Updates(map[string]any{"owner_key": newOwnerKey, "updated_at": now, "revision": r.Revision + 1})
 	if res.Error != nil {
 		return nil, fmt.Errorf("questionnaire: resume: %w", res.Error)
 	}
+	if res.RowsAffected == 0 {
+		return nil, ErrConflict
+	}
 	r.OwnerKey, r.UpdatedAt = newOwnerKey, now
+	r.Revision++
 	return r, nil
 }
 
@@ -172,9 +184,15 @@ func (s *Store) Save(ctx context.Context, r *Response) error {
 	if err != nil {
 		return err
 	}
+	st := quiz.State(r.Answers)
+	return s.save(ctx, r, &st.Position)
+}
+
+// save is Save with the Position of r.Answers already known.
+func (s *Store) save(ctx context.Context, r *Response, st *Position) error {
 	now := s.clock()
 	completed := r.CompletedAt
-	if quiz.State(r.Answers).Done {
+	if st.Done {
 		if completed == nil {
 			completed = &now
 		}
@@ -186,26 +204,76 @@ func (s *Store) Save(ctx context.Context, r *Response) error {
 		return fmt.Errorf("questionnaire: encode answers: %w", err)
 	}
 	// One conditional UPDATE is atomic by itself: skip GORM's BEGIN/COMMIT around it, two
-	// round trips on the single SQLite writer for every answer.
-	res := s.db.WithContext(ctx).Session(&gorm.Session{SkipDefaultTransaction: true}).Model(&responseRow{}).
-		Where("id = ? AND revision = ?", r.ID, r.Revision).
-		Updates(map[string]any{"answers": string(data), "current": r.Current, "completed_at": completed,
-			"revision": r.Revision + 1, "updated_at": now, "trail": quiz.Trail(r.Answers)})
+	// round trips on the single SQLite writer for every answer. Plain SQL, as this runs for
+	// every answer of every shopper ("current" is quoted: a keyword in some databases).
+	res := s.db.WithContext(ctx).Session(&gorm.Session{SkipDefaultTransaction: true}).Exec(
+		`UPDATE quiz_responses SET answers = ?, "current" = ?, completed_at = ?, revision = ?, updated_at = ?, trail = ? WHERE id = ? AND revision = ?`,
+		string(data), r.Current, completed, r.Revision+1, now, st.Trail, r.ID, r.Revision)
 	if res.Error != nil {
 		return fmt.Errorf("questionnaire: save response: %w", res.Error)
 	}
 	if res.RowsAffected == 0 {
+		s.recent.forget(r.ID)
 		return ErrConflict
 	}
 	r.Revision++
 	r.UpdatedAt, r.CompletedAt = now, completed
+	s.recent.put(r)
 	return nil
+}
+
+// Edit changes a response in place (its answers, its current question) and returns the
+// Position of its new answers on quiz, the response's own version. An error leaves nothing
+// written.
+type Edit func(r *Response, quiz *Quiz) (Position, error)
+
+// Update applies edit to the response id owned by ownerKey and saves it, like GetForOwner,
+// then Save. The response comes from the copy this Store remembers of its last write when it
+// has one, so an answer costs one conditional write and no read. Should that copy be stale
+// (another instance wrote since, the resume link moved it to another owner), the write finds
+// the revision moved; Update then reads the stored response and applies edit again, up to
+// three times before it gives up with ErrConflict. An error from edit on a remembered copy is
+// checked the same way against a fresh read before it is returned.
+func (s *Store) Update(ctx context.Context, id, ownerKey string, edit Edit) (*Response, *Quiz, Position, error) {
+	if ownerKey == "" {
+		return nil, nil, Position{}, ErrNotFound
+	}
+	for attempt := 0; attempt < 3; attempt++ {
+		r, remembered := s.recent.get(id, ownerKey)
+		if !remembered {
+			var err error
+			if r, err = s.GetForOwner(ctx, id, ownerKey); err != nil {
+				return nil, nil, Position{}, err
+			}
+		}
+		quiz, err := s.Definition(ctx, r.QuizVersion)
+		if err != nil {
+			return nil, nil, Position{}, err
+		}
+		st, err := edit(r, quiz)
+		if err != nil {
+			if remembered {
+				s.recent.forget(id)
+				continue
+			}
+			return nil, nil, Position{}, err
+		}
+		switch err := s.save(ctx, r, &st); {
+		case errors.Is(err, ErrConflict):
+			continue
+		case err != nil:
+			return nil, nil, Position{}, err
+		}
+		return r, quiz, st, nil
+	}
+	return nil, nil, Position{}, ErrConflict
 }
 
 // AttachCustomer records that the response belongs to a customer account.
 func (s *Store) AttachCustomer(ctx context.Context, id string, customerID uint) error {
+	s.recent.forget(id)
 	res := s.db.WithContext(ctx).Model(&responseRow{}).Where("id = ?", id).
-		Updates(map[string]any{"customer_id": customerID, "updated_at": s.clock()})
+		Updates(map[string]any{"customer_id": customerID, "updated_at": s.clock(), "revision": gorm.Expr("revision + 1")})
 	if res.Error != nil {
 		return fmt.Errorf("questionnaire: attach customer: %w", res.Error)
 	}
@@ -258,6 +326,9 @@ func (s *Store) EraseCustomer(ctx context.Context, customerID uint) error {
 		}
 		data, _ := json.Marshal(r.Answers)
 		updates = append(updates, update{r.ID, r.Revision, string(data)})
+	}
+	for _, u := range updates {
+		s.recent.forget(u.id)
 	}
 	return s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		for _, u := range updates {

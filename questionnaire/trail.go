@@ -23,8 +23,12 @@ func (q *Quiz) Trail(answers Answers) string {
 	e := q.getEnv()
 	defer q.putEnv(e)
 	q.walk(answers, e)
-	b := make([]byte, len(e.status))
-	for i, s := range e.status {
+	return trailOf(e.status)
+}
+
+func trailOf(status []status) string {
+	b := make([]byte, len(status))
+	for i, s := range status {
 		switch s {
 		case stAnswered:
 			b[i] = TrailAnswered

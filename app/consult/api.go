@@ -1,6 +1,7 @@
 package consult
 
 import (
+	"errors"
 	"net/http"
 
 	"github.com/labstack/echo/v4"
@@ -50,7 +51,7 @@ type backRequest struct {
 	From string `json:"from"`
 }
 
-func (h *Handlers) apiView(s *session, st *questionnaire.State) apiSession {
+func (h *Handlers) apiView(s *session, st *questionnaire.Position) apiSession {
 	out := apiSession{ID: s.r.ID, Progress: st.Progress, Done: st.Done, ResumeURL: h.resumeURL(s.r)}
 	if q := s.showing(st); q != nil {
 		out.Question = &apiQuestion{Question: q, SectionTitle: sectionTitle(s.quiz, q), Position: position(st, q), Answer: s.r.Answers[q.ID]}
@@ -73,7 +74,7 @@ func (h *Handlers) APICreate(c echo.Context) error {
 	}
 	s := &session{r: r, quiz: h.current}
 	st := s.quiz.State(r.Answers)
-	return c.JSON(http.StatusCreated, h.apiView(s, &st))
+	return c.JSON(http.StatusCreated, h.apiView(s, &st.Position))
 }
 
 // APIShow is GET /api/v1/quiz/sessions/:id: where the consultation stands, with its answers
@@ -84,56 +85,54 @@ func (h *Handlers) APIShow(c echo.Context) error {
 		return err
 	}
 	st := s.quiz.State(s.r.Answers)
-	return c.JSON(http.StatusOK, apiSessionDetail{apiSession: h.apiView(s, &st), Answers: s.r.Answers, Profile: st.Profile})
+	return c.JSON(http.StatusOK, apiSessionDetail{apiSession: h.apiView(s, &st.Position), Answers: s.r.Answers, Profile: st.Profile})
 }
 
 // APIAnswer is POST /api/v1/quiz/sessions/:id/answers: it records one answer and returns the
 // question to show next. An invalid value is 422 {error, question_id}; a question that is not
 // being asked is 409.
 func (h *Handlers) APIAnswer(c echo.Context) error {
-	s, err := h.load(c, c.Param("id"))
-	if err != nil {
-		return err
-	}
 	var req answerRequest
 	if err := web.BindJSON(c, &req); err != nil {
 		return err
 	}
-	if s.quiz.Question(req.QuestionID) == nil {
-		return unknownQuestion(req.QuestionID)
+	value := func(*questionnaire.Quiz) any { return req.Value }
+	known := func(r *questionnaire.Response, quiz *questionnaire.Quiz) (questionnaire.Position, error) {
+		if quiz.Question(req.QuestionID) == nil {
+			return questionnaire.Position{}, unknownQuestion(req.QuestionID)
+		}
+		return answerEdit(req.QuestionID, value, false)(r, quiz)
 	}
-	if err := s.answer(c.Request().Context(), h.store, req.QuestionID, req.Value, false); err != nil {
+	s, st, err := h.update(c, c.Param("id"), known)
+	if err != nil {
 		return err
 	}
-	st := s.quiz.State(s.r.Answers)
-	return c.JSON(http.StatusOK, h.apiView(s, &st))
+	return c.JSON(http.StatusOK, h.apiView(s, st))
 }
 
 // APIBack is POST /api/v1/quiz/sessions/:id/back: the question before the one shown (409 at
 // the first question).
 func (h *Handlers) APIBack(c echo.Context) error {
-	s, err := h.load(c, c.Param("id"))
-	if err != nil {
-		return err
-	}
 	var req backRequest
 	if c.Request().ContentLength != 0 {
 		if err := web.BindJSON(c, &req); err != nil {
 			return err
 		}
 	}
-	if req.From != "" && s.quiz.Question(req.From) == nil {
-		return unknownQuestion(req.From)
+	back := func(r *questionnaire.Response, quiz *questionnaire.Quiz) (questionnaire.Position, error) {
+		if req.From != "" && quiz.Question(req.From) == nil {
+			return questionnaire.Position{}, unknownQuestion(req.From)
+		}
+		return backEdit(req.From)(r, quiz)
 	}
-	ok, err := s.back(c.Request().Context(), h.store, req.From)
+	s, st, err := h.update(c, c.Param("id"), back)
+	if errors.Is(err, errFirstQuestion) {
+		return web.Errorf(http.StatusConflict, "This is the first question; there is nothing before it.")
+	}
 	if err != nil {
 		return err
 	}
-	if !ok {
-		return web.Errorf(http.StatusConflict, "This is the first question; there is nothing before it.")
-	}
-	st := s.quiz.State(s.r.Answers)
-	return c.JSON(http.StatusOK, h.apiView(s, &st))
+	return c.JSON(http.StatusOK, h.apiView(s, st))
 }
 
 // unknownQuestion is the 422 for a question id the consultation's quiz does not have.

@@ -4,7 +4,7 @@
 package consult
 
 import (
-	"context"
+	"errors"
 	"net/http"
 
 	"github.com/labstack/echo/v4"
@@ -73,39 +73,58 @@ func (h *Handlers) begin(c echo.Context) (*questionnaire.Response, error) {
 	return r, nil
 }
 
-// answer applies one answer and moves the response on: to the question after the one answered
-// (quiz.Following, which after an edit may be a kept answer shown again for confirmation), or,
-// with resume set, back to wherever the shopper stands (the next unanswered question or the end).
-func (s *session) answer(ctx context.Context, store *questionnaire.Store, questionID string, raw any, resume bool) error {
-	answers, err := s.quiz.Answer(s.r.Answers, questionID, raw)
+// errFirstQuestion is a Back from the first question: there is nothing before it.
+var errFirstQuestion = errors.New("consult: nothing before the first question")
+
+// update applies edit to this visitor's consultation id and saves it (Store.Update: no read
+// when the store remembers the consultation's last write).
+func (h *Handlers) update(c echo.Context, id string, edit questionnaire.Edit) (*session, *questionnaire.Position, error) {
+	r, quiz, st, err := h.store.Update(c.Request().Context(), id, web.SessionOf(c).OwnerKey(), edit)
 	if err != nil {
-		return err
+		return nil, nil, err
 	}
-	s.r.Answers = answers
-	s.r.Current = ""
-	if next, ok := s.quiz.Following(answers, questionID); ok && !resume {
-		s.r.Current = next
-	}
-	return store.Save(ctx, s.r)
+	return &session{r: r, quiz: quiz}, &st, nil
 }
 
-// back moves the response to the question before from (the question shown; "" means the
-// current one). ok is false at the first question.
-func (s *session) back(ctx context.Context, store *questionnaire.Store, from string) (bool, error) {
-	if from == "" {
-		from = s.r.Current
+// answerEdit applies one answer, the value raw returns for the consultation's quiz, and moves
+// the response on: to the question after the one answered (which after an edit may be a kept
+// answer shown again for confirmation), or, with resume set, back to wherever the shopper
+// stands (the next unanswered question or the end).
+func answerEdit(questionID string, raw func(*questionnaire.Quiz) any, resume bool) questionnaire.Edit {
+	return func(r *questionnaire.Response, quiz *questionnaire.Quiz) (questionnaire.Position, error) {
+		answers, st, err := quiz.AnswerPosition(r.Answers, questionID, raw(quiz))
+		if err != nil {
+			return st, err
+		}
+		r.Answers = answers
+		r.Current = ""
+		if next, ok := st.Following(questionID); ok && !resume {
+			r.Current = next
+		}
+		return st, nil
 	}
-	prev, ok := s.quiz.Back(s.r.Answers, from)
-	if !ok {
-		return false, nil
+}
+
+// backEdit moves the response to the question before from (the question shown; "" means the
+// current one); errFirstQuestion at the first question.
+func backEdit(from string) questionnaire.Edit {
+	return func(r *questionnaire.Response, quiz *questionnaire.Quiz) (questionnaire.Position, error) {
+		shown := from
+		if shown == "" {
+			shown = r.Current
+		}
+		prev, ok := quiz.Back(r.Answers, shown)
+		if !ok {
+			return questionnaire.Position{}, errFirstQuestion
+		}
+		r.Current = prev
+		return quiz.State(r.Answers).Position, nil
 	}
-	s.r.Current = prev
-	return true, store.Save(ctx, s.r)
 }
 
 // showing returns the question to show now — the response's current question while it is on
 // the shopper's path, otherwise the next unanswered one — or nil at the end.
-func (s *session) showing(st *questionnaire.State) *questionnaire.Question {
+func (s *session) showing(st *questionnaire.Position) *questionnaire.Question {
 	if q := onPath(st, s.r.Current); q != nil {
 		return q
 	}
@@ -114,7 +133,7 @@ func (s *session) showing(st *questionnaire.State) *questionnaire.Question {
 
 // onPath returns question id when it is one this shopper is shown (answered, or the next),
 // nil otherwise.
-func onPath(st *questionnaire.State, id string) *questionnaire.Question {
+func onPath(st *questionnaire.Position, id string) *questionnaire.Question {
 	for _, q := range st.Path {
 		if q.ID == id {
 			return q
@@ -124,7 +143,7 @@ func onPath(st *questionnaire.State, id string) *questionnaire.Question {
 }
 
 // position is the 1-based place of q on the shopper's path.
-func position(st *questionnaire.State, q *questionnaire.Question) int {
+func position(st *questionnaire.Position, q *questionnaire.Question) int {
 	for i, p := range st.Path {
 		if p == q {
 			return i + 1

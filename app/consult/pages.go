@@ -49,16 +49,16 @@ func (h *Handlers) QuizShow(c echo.Context) error {
 		return err
 	}
 	st := s.quiz.State(s.r.Answers)
-	q := s.showing(&st)
+	q := s.showing(&st.Position)
 	if id := c.QueryParam("q"); id != "" {
-		if q = onPath(&st, id); q == nil {
+		if q = onPath(&st.Position, id); q == nil {
 			return seeOther(c, quizPath(s.r.ID)) // hidden by a later edit, or not reached yet
 		}
 	}
 	if q == nil {
 		return h.env.Render.Render(c, http.StatusOK, "consult/result", newResultView(h, s, &st))
 	}
-	return h.renderQuestion(c, http.StatusOK, s, &st, q, s.r.Answers[q.ID], "")
+	return h.renderQuestion(c, http.StatusOK, s, &st.Position, q, s.r.Answers[q.ID], "")
 }
 
 // QuizAnswer is POST /quiz/:id/answer (question_id, value — repeated for several picks —,
@@ -66,26 +66,26 @@ func (h *Handlers) QuizShow(c echo.Context) error {
 // refused answer re-renders the question with the message (422); a question that is not being
 // asked is a 409 page.
 func (h *Handlers) QuizAnswer(c echo.Context) error {
-	s, err := h.load(c, c.Param("id"))
-	if err != nil {
-		return err
-	}
-	qid := c.FormValue("question_id")
-	raw := formValue(c, s.quiz.Question(qid))
-	err = s.answer(c.Request().Context(), h.store, qid, raw, c.FormValue("resume") != "")
+	id, qid := c.Param("id"), c.FormValue("question_id")
+	raw := func(quiz *questionnaire.Quiz) any { return formValue(c, quiz.Question(qid)) }
+	_, _, err := h.update(c, id, answerEdit(qid, raw, c.FormValue("resume") != ""))
 	var ae *questionnaire.AnswerError
 	switch {
 	case errors.As(err, &ae):
+		s, err := h.load(c, id)
+		if err != nil {
+			return err
+		}
 		st := s.quiz.State(s.r.Answers)
-		return h.renderQuestion(c, http.StatusUnprocessableEntity, s, &st, s.quiz.Question(qid), raw, ae.Message)
+		return h.renderQuestion(c, http.StatusUnprocessableEntity, s, &st.Position, s.quiz.Question(qid), raw(s.quiz), ae.Message)
 	case errors.Is(err, questionnaire.ErrNotShown):
 		return h.notice(c, http.StatusConflict, "That question is not being asked right now",
 			"An earlier answer skips it, or you have not reached it yet. Nothing was changed.",
-			quizPath(s.r.ID), "Back to your consultation")
+			quizPath(id), "Back to your consultation")
 	case err != nil:
 		return err
 	}
-	return seeOther(c, quizPath(s.r.ID))
+	return seeOther(c, quizPath(id))
 }
 
 // formValue reads the answer a form sent for question q: every checked box of a multiple
@@ -109,18 +109,15 @@ func formValue(c echo.Context, q *questionnaire.Question) any {
 
 // QuizBack is POST /quiz/:id/back (from: the question shown): the question before it.
 func (h *Handlers) QuizBack(c echo.Context) error {
-	s, err := h.load(c, c.Param("id"))
+	id := c.Param("id")
+	s, _, err := h.update(c, id, backEdit(c.FormValue("from")))
+	if errors.Is(err, errFirstQuestion) {
+		return seeOther(c, quizPath(id))
+	}
 	if err != nil {
 		return err
 	}
-	ok, err := s.back(c.Request().Context(), h.store, c.FormValue("from"))
-	if err != nil {
-		return err
-	}
-	if !ok {
-		return seeOther(c, quizPath(s.r.ID))
-	}
-	return seeOther(c, quizPath(s.r.ID)+"?q="+s.r.Current)
+	return seeOther(c, quizPath(id)+"?q="+s.r.Current)
 }
 
 // QuizResume is GET /quiz/resume/:token: the resume link binds the consultation to this
@@ -142,11 +139,11 @@ func (h *Handlers) QuizResume(c echo.Context) error {
 }
 
 // renderQuestion shows question q pre-filled with value, with msg as its error when set.
-func (h *Handlers) renderQuestion(c echo.Context, status int, s *session, st *questionnaire.State, q *questionnaire.Question, value any, msg string) error {
+func (h *Handlers) renderQuestion(c echo.Context, status int, s *session, st *questionnaire.Position, q *questionnaire.Question, value any, msg string) error {
 	v := newQuestionView(s, st, q, value)
 	v.Error = msg
 	v.ResumeURL = h.resumeURL(s.r)
-	if next, ok := s.quiz.Following(s.r.Answers, q.ID); ok && v.Editing {
+	if next, ok := st.Following(q.ID); ok && v.Editing {
 		_, v.Resumable = s.r.Answers[next]
 	}
 	if msg != "" {

@@ -98,7 +98,7 @@ const maxScaleChoices = 11
 
 // newQuestionView builds the page for question q. value is what to pre-fill: the stored answer,
 // or what the shopper just sent when it was refused (a string or []string from the form).
-func newQuestionView(s *session, st *questionnaire.State, q *questionnaire.Question, value any) *questionView {
+func newQuestionView(s *session, st *questionnaire.Position, q *questionnaire.Question, value any) *questionView {
 	pos := position(st, q)
 	v := &questionView{
 		ID: s.r.ID, QuizTitle: s.quiz.Title, Section: sectionTitle(s.quiz, q), Q: q,
