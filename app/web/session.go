@@ -1,15 +1,18 @@
 package web
 
 import (
+	"bytes"
 	"crypto/rand"
 	"crypto/sha256"
 	"encoding/base64"
+	"encoding/json"
 	"fmt"
 	"io"
 	"net/http"
 	"strings"
 	"time"
 
+	"github.com/gorilla/securecookie"
 	"github.com/gorilla/sessions"
 	"github.com/labstack/echo/v4"
 	"golang.org/x/crypto/hkdf"
@@ -46,7 +49,77 @@ func NewSessionStore(secrets [][]byte, secure bool) (*sessions.CookieStore, erro
 	}
 	// MaxAge on the codecs bounds the signed timestamp, so an old cookie's value expires too.
 	store.MaxAge(int(SessionMaxAge.Seconds()))
+	for _, c := range store.Codecs {
+		if sc, ok := c.(*securecookie.SecureCookie); ok {
+			sc.SetSerializer(sessionValues{})
+		}
+	}
 	return store, nil
+}
+
+// sessionValues serialises session values as a JSON object. Every request decodes the cookie,
+// and gob (gorilla's default) describes its types afresh in every cookie and compiles a
+// decoder for them on every read: a tenth of a quiz answer's time. Values are strings, int64s
+// and bools (Session.Set); JSON keeps the three apart (an integer comes back as int64). A cookie
+// written by gob before this codec still decodes.
+type sessionValues struct{}
+
+func (sessionValues) Serialize(src any) ([]byte, error) {
+	values, ok := src.(map[any]any)
+	if !ok {
+		return nil, fmt.Errorf("session: cannot serialise %T", src)
+	}
+	out := make(map[string]any, len(values))
+	for k, v := range values {
+		key, ok := k.(string)
+		if !ok {
+			return nil, fmt.Errorf("session: key %v is not a string", k)
+		}
+		switch v.(type) {
+		case string, int64, bool:
+			out[key] = v
+		default:
+			return nil, fmt.Errorf("session: value of %q is a %T; store a string, an int64 or a bool", key, v)
+		}
+	}
+	return json.Marshal(out)
+}
+
+func (sessionValues) Deserialize(src []byte, dst any) error {
+	values, ok := dst.(*map[any]any)
+	if !ok {
+		return fmt.Errorf("session: cannot deserialise into %T", dst)
+	}
+	if len(src) == 0 || src[0] != '{' {
+		return securecookie.GobEncoder{}.Deserialize(src, dst)
+	}
+	dec := json.NewDecoder(bytes.NewReader(src))
+	dec.UseNumber()
+	var m map[string]any
+	if err := dec.Decode(&m); err != nil {
+		// A gob message can begin with '{' too (a length of 123).
+		if gerr := (securecookie.GobEncoder{}).Deserialize(src, dst); gerr == nil {
+			return nil
+		}
+		return fmt.Errorf("session: %w", err)
+	}
+	out := make(map[any]any, len(m))
+	for k, v := range m {
+		switch v := v.(type) {
+		case json.Number:
+			n, err := v.Int64()
+			if err != nil {
+				return fmt.Errorf("session: value of %q: %w", k, err)
+			}
+			out[k] = n
+		case string, bool:
+			out[k] = v
+		default:
+			return fmt.Errorf("session: value of %q is a %T", k, v)
+		}
+	}
+	*values = out
+	return nil
 }
 
 func deriveKey(secret []byte, info string, n int) []byte {
