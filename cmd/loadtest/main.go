@@ -112,6 +112,7 @@ func parseFlags(args []string, stderr io.Writer) (load.Config, bool, error) {
 	scenario := fs.String("scenario", "journey", "journey, quiz or checkout")
 	fs.IntVar(&c.Concurrency, "concurrency", 0, "closed model: concurrent shoppers (default 10 without -rate)")
 	fs.Float64Var(&c.Rate, "rate", 0, "open model: new shoppers per second")
+	fs.DurationVar(&c.Think, "think", 0, "a shopper's mean pause before each request (exponential; 0: none, the saturation run)")
 	fs.IntVar(&c.MaxInFlight, "max-inflight", 2000, "open model: most shoppers under way at once")
 	fs.DurationVar(&c.Duration, "duration", 30*time.Second, "main phase length")
 	fs.DurationVar(&c.Grace, "grace", 10*time.Second, "how long visits under way may finish after -duration")

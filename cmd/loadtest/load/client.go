@@ -36,6 +36,8 @@ type client struct {
 	bearer string
 	run    *runner
 	stats  *stats
+	// think, when set, is the pause before each request (a shopper reading; see Config.Think).
+	think func() time.Duration
 }
 
 // newClient returns a client for base with a fresh cookie jar.
@@ -63,6 +65,16 @@ func (c *client) on(base string) *client {
 // decoded into out (when out is not nil); anything else is counted as an error and returned as
 // errUnexpected. A request cut short by the end of the run is not an error.
 func (c *client) do(ctx context.Context, step Step, method, path string, in, out any, want ...int) (int, error) {
+	if c.think != nil {
+		t := time.NewTimer(c.think())
+		select {
+		case <-ctx.Done():
+			t.Stop()
+			return 0, ctx.Err() // nothing was sent
+
+		case <-t.C:
+		}
+	}
 	if !c.run.spend() {
 		return 0, errBudget
 	}

@@ -38,6 +38,12 @@ type Config struct {
 	Scenario    Scenario
 	Concurrency int     // closed model: concurrent shoppers
 	Rate        float64 // open model: new shoppers per second
+	// Think is a shopper's mean pause before each request, as a person reads the page and
+	// decides: each pause is drawn from an exponential distribution with this mean (capped at
+	// five times it), so shoppers do not move in step. 0 sends each request as soon as the last
+	// one is answered: the server's saturation throughput. Staff workers and the trivial route
+	// never pause.
+	Think time.Duration
 	// MaxInFlight bounds the open model's concurrent shoppers; arrivals past it are dropped
 	// and counted (default 2,000).
 	MaxInFlight int
@@ -111,6 +117,9 @@ func (c Config) withDefaults() (Config, error) {
 		return c, errors.New("concurrency and rate cannot be negative")
 	case c.Concurrency == 0 && c.Rate == 0:
 		c.Concurrency = 10
+	}
+	if c.Think < 0 {
+		return c, errors.New("think time cannot be negative")
 	}
 	if c.Concurrency > 100_000 || c.Rate > 1_000_000 {
 		return c, errors.New("concurrency or rate is implausibly large")

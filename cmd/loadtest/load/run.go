@@ -45,7 +45,13 @@ func (r *runner) nextVisit() (uint64, bool) {
 
 func (r *runner) shopper(n uint64, st *stats) *shopper {
 	base := r.cfg.Targets[int(n%uint64(len(r.cfg.Targets)))]
-	return &shopper{c: newClient(r, base, st), n: n, rng: rand.New(rand.NewPCG(r.cfg.Seed, n))}
+	s := &shopper{c: newClient(r, base, st), n: n, rng: rand.New(rand.NewPCG(r.cfg.Seed, n))}
+	if mean := r.cfg.Think; mean > 0 {
+		s.c.think = func() time.Duration {
+			return time.Duration(min(s.rng.ExpFloat64(), 5) * float64(mean))
+		}
+	}
+	return s
 }
 
 // ConfigError is a Config that cannot run (no target, a remote target, both models…).
@@ -80,7 +86,7 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 	sampler, rssDone := sampleRSS(rssCtx, cfg.PIDs, cfg.RSSInterval)
 	defer func() { stopRSS(); <-rssDone }()
 
-	rep := &Report{Scenario: cfg.Scenario, Concurrency: cfg.Concurrency, Rate: cfg.Rate, Duration: cfg.Duration,
+	rep := &Report{Scenario: cfg.Scenario, Concurrency: cfg.Concurrency, Rate: cfg.Rate, Think: cfg.Think, Duration: cfg.Duration,
 		Targets: cfg.Targets, StartedAt: time.Now().UTC()}
 	if cfg.StaffToken != "" {
 		rep.StaffWorkers = cfg.StaffWorkers

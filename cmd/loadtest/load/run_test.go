@@ -69,6 +69,29 @@ func TestRunAgainstTheStore(t *testing.T) {
 	}
 }
 
+// TestThinkTime runs paced shoppers: every visit still completes, the report says how they
+// paced, and it makes no throughput-versus-ceiling claim (the pace sets the throughput).
+func TestThinkTime(t *testing.T) {
+	s := apptest.New(t)
+	cfg := load.Config{Targets: []string{s.URL}, Scenario: load.Quiz, Concurrency: 2, MaxJourneys: 2, Think: time.Millisecond,
+		Duration: time.Minute, TrivialDuration: 50 * time.Millisecond, TrivialConcurrency: 1}
+	rep, err := load.Run(context.Background(), cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out bytes.Buffer
+	rep.Print(&out)
+	if rep.Main.Visits != 2 || rep.Main.ErrorTotal() > 0 || rep.Main.Step(load.StepQuizAnswer).OK < 30 {
+		t.Fatalf("paced run:\n%s", out.String())
+	}
+	if rep.Think != time.Millisecond || !bytes.Contains(out.Bytes(), []byte("pausing 1ms on average")) {
+		t.Errorf("the report does not say the shoppers paused:\n%s", out.String())
+	}
+	if rep.QuizAnswerRatio != 0 || bytes.Contains(out.Bytes(), []byte("vs trivial route")) {
+		t.Errorf("a paced run claims a share of the ceiling:\n%s", out.String())
+	}
+}
+
 func TestConfigRefusals(t *testing.T) {
 	tests := []struct {
 		name string
@@ -80,6 +103,7 @@ func TestConfigRefusals(t *testing.T) {
 		{"both models", load.Config{Targets: []string{"http://127.0.0.1:1"}, Concurrency: 1, Rate: 1, Duration: time.Second}},
 		{"no duration", load.Config{Targets: []string{"http://127.0.0.1:1"}}},
 		{"unknown scenario", load.Config{Targets: []string{"http://127.0.0.1:1"}, Scenario: "browse", Duration: time.Second}},
+		{"negative think time", load.Config{Targets: []string{"http://127.0.0.1:1"}, Think: -time.Second, Duration: time.Second}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
