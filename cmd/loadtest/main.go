@@ -23,6 +23,8 @@
 //	-scenario NAME         journey (default), quiz or checkout
 //	-concurrency N         closed model: N concurrent shoppers (default 10 when -rate is not set)
 //	-rate R                open model: R new shoppers per second (-max-inflight caps those under way)
+//	-think D               a shopper's mean pause before each request (exponential, capped at 5×D);
+//	                       0, the default, is a saturation run
 //	-duration D            main phase length (default 30s); visits under way may finish within -grace
 //	-trivial-duration D    GET /healthz phase before it (default 5s; 0 skips)
 //	-staff-token T[,T2…]   staff API token(s) (atelier staff token --email E) for the staff
