@@ -67,6 +67,7 @@ func (s *Server) routes() {
 	e.POST("/staff/followups/:id/snooze", s.staff.FollowupSnooze, s.staff.Page(fulfillment.RoleCare))
 	e.POST("/staff/followups/:id/skip", s.staff.FollowupSkip, s.staff.Page(fulfillment.RoleCare))
 	e.POST("/staff/followups/:id/reassign", s.staff.FollowupReassign, s.staff.Page(fulfillment.RoleAdmin))
+	e.POST("/staff/followups/:id/resolve-hold", s.staff.FollowupResolveHold, s.staff.Page(fulfillment.RoleAdmin))
 	e.GET("/staff/outbox", s.staff.Outbox, s.staff.Page())
 	e.GET("/staff/quiz", s.staff.Quiz, s.staff.Page())
 	e.GET("/staff/team", s.staff.Team, s.staff.Page(fulfillment.RoleAdmin))

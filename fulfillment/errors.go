@@ -97,8 +97,8 @@ type PaymentMismatchError struct {
 
 // Error describes both amounts.
 func (e *PaymentMismatchError) Error() string {
-	return fmt.Sprintf("payment for order %d does not match: expected %d %s, got %d %s",
-		e.OrderID, e.WantCents, e.WantCurrency, e.GotCents, e.GotCurrency)
+	return fmt.Sprintf("payment for order %d does not match: expected %s, got %s",
+		e.OrderID, money(e.WantCents, e.WantCurrency), money(e.GotCents, e.GotCurrency))
 }
 
 // Is makes errors.Is(err, ErrPaymentMismatch) true.

@@ -197,7 +197,7 @@ func (s *Service) holdOrder(tx *gorm.DB, o *Order, a Actor, reason string, now t
 	_, _, err = s.EnsureTask(tx, TaskSpec{
 		Kind: TaskManual, OrderID: &o.ID, CustomerID: o.CustomerID, Email: o.Email,
 		Title: fmt.Sprintf("Review payment of order #%d", o.ID), Notes: reason,
-		DueAt: now, Priority: PriorityUrgent, DedupeKey: fmt.Sprintf("payment_review:order:%d", o.ID),
+		DueAt: now, Priority: PriorityUrgent, DedupeKey: paymentReviewKey(o.ID),
 	})
 	return err
 }

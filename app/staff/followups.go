@@ -75,6 +75,7 @@ type followupView struct {
 	Profile  customerProfile       // from the latest completed consultation
 	Previews map[uint]template.URL // order item id → bottle picture
 	Team     []Member              // for reassigning (admins)
+	Held     *fulfillment.Order    // the task's order while its payment is on hold (admins settle it)
 	Outcomes []string
 	Errors   map[string]string
 }
@@ -123,6 +124,15 @@ func (h *Handlers) followupView(c echo.Context, id uint) (*followupView, error) 
 	if me.Role == fulfillment.RoleAdmin {
 		if v.Team, err = h.accounts.List(ctx(c)); err != nil {
 			return nil, err
+		}
+		if t.OrderID != nil {
+			o, err := h.ful.Get(ctx(c), *t.OrderID)
+			if err != nil && !errors.Is(err, fulfillment.ErrNotFound) {
+				return nil, err
+			}
+			if o != nil && o.Status == fulfillment.OrderOnHold {
+				v.Held = o
+			}
 		}
 	}
 	v.Title = fmt.Sprintf("Follow-up %d", id)
@@ -190,6 +200,35 @@ func (h *Handlers) FollowupSkip(c echo.Context) error {
 		return err
 	}
 	_, err = h.ful.SkipTask(ctx(c), id, actor(c), c.FormValue("note"))
+	return h.taskForm(c, id, err)
+}
+
+// FollowupResolveHold settles the order a payment-review task is about, once an admin has
+// looked into it: accept the payment received (the order goes to production) or cancel the
+// order (the money is returned in the payment provider's dashboard). POST
+// /staff/followups/:id/resolve-hold with decision (accept or cancel) and note.
+func (h *Handlers) FollowupResolveHold(c echo.Context) error {
+	id, err := idParam(c)
+	if err != nil {
+		return err
+	}
+	t, err := h.ful.GetTask(ctx(c), id)
+	if err != nil {
+		return err
+	}
+	if t.OrderID == nil {
+		return web.Errorf(http.StatusConflict, "This follow-up is not about an order, so there is no payment to settle.")
+	}
+	var accept bool
+	switch c.FormValue("decision") {
+	case "accept":
+		accept = true
+	case "cancel":
+	default:
+		return h.taskForm(c, id, &fulfillment.ValidationError{Fields: map[string]string{
+			"decision": "Choose whether to accept the payment or cancel the order."}})
+	}
+	_, err = h.ful.ResolveHold(ctx(c), actor(c), *t.OrderID, accept, c.FormValue("note"))
 	return h.taskForm(c, id, err)
 }
 
