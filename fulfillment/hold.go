@@ -79,13 +79,7 @@ func (s *Service) ResolveHold(ctx context.Context, admin Actor, orderID uint, ac
 		if !accept {
 			return nil
 		}
-		if s.afterMarkPaid != nil {
-			if err := s.afterMarkPaid(tx); err != nil {
-				return err
-			}
-		}
-		o.Status, o.PaidAt = OrderPaid, &now
-		return s.createOrderWork(tx, o, now)
+		return s.startPaidOrder(tx, o, now)
 	})
 	if err != nil {
 		return nil, err

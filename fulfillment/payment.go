@@ -89,13 +89,7 @@ func (s *Service) ConfirmPayment(ctx context.Context, pc PaymentConfirmation) (*
 		if err := s.audit(tx, actor, "order.paid", object("order", o.ID), o.Status, OrderPaid, pc.EventID); err != nil {
 			return err
 		}
-		if s.afterMarkPaid != nil {
-			if err := s.afterMarkPaid(tx); err != nil {
-				return err
-			}
-		}
-		o.Status, o.PaidAt = OrderPaid, &now
-		return s.createOrderWork(tx, o, now)
+		return s.startPaidOrder(tx, o, now)
 	})
 	if err != nil {
 		return nil, err
@@ -200,6 +194,18 @@ func (s *Service) holdOrder(tx *gorm.DB, o *Order, a Actor, reason string, now t
 		DueAt: now, Priority: PriorityUrgent, DedupeKey: paymentReviewKey(o.ID),
 	})
 	return err
+}
+
+// startPaidOrder follows an order's move to paid inside its transaction: the afterMarkPaid
+// hook, then the order's work.
+func (s *Service) startPaidOrder(tx *gorm.DB, o *Order, now time.Time) error {
+	if s.afterMarkPaid != nil {
+		if err := s.afterMarkPaid(tx); err != nil {
+			return err
+		}
+	}
+	o.Status, o.PaidAt = OrderPaid, &now
+	return s.createOrderWork(tx, o, now)
 }
 
 // createOrderWork creates, idempotently, the jobs (one per unit), the welcome task and the
