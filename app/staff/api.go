@@ -59,6 +59,29 @@ func (h *Handlers) APIProductionTransition(c echo.Context) error {
 	return c.JSON(http.StatusOK, job)
 }
 
+// reassignRequest is the body of POST /api/v1/staff/production/:id/reassign.
+type reassignRequest struct {
+	StaffID uint `json:"staff_id"`
+}
+
+// APIProductionReassign gives a job in the queue to another fulfillment staff member (admin;
+// POST /api/v1/staff/production/:id/reassign {"staff_id": 7}).
+func (h *Handlers) APIProductionReassign(c echo.Context) error {
+	id, err := idParam(c)
+	if err != nil {
+		return err
+	}
+	var req reassignRequest
+	if err := web.BindJSON(c, &req); err != nil {
+		return err
+	}
+	job, err := h.reassignJob(c, id, req.StaffID)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, job)
+}
+
 // APIFollowups lists tasks, overdue first (GET /api/v1/staff/followups?state=&due_before=).
 func (h *Handlers) APIFollowups(c echo.Context) error {
 	tasks, err := h.listTasks(c)

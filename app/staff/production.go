@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"strconv"
 	"time"
 
 	"github.com/labstack/echo/v4"
@@ -88,6 +89,41 @@ func (h *Handlers) JobRelease(c echo.Context) error {
 		return err
 	}
 	return c.Redirect(http.StatusSeeOther, "/staff/production")
+}
+
+// JobReassign gives a job in the queue to another fulfillment staff member with a fresh lease
+// (admin; POST /staff/jobs/:id/reassign with staff_id).
+func (h *Handlers) JobReassign(c echo.Context) error {
+	id, err := idParam(c)
+	if err != nil {
+		return err
+	}
+	to, _ := strconv.ParseUint(c.FormValue("staff_id"), 10, 32)
+	_, err = h.reassignJob(c, id, uint(to))
+	var ve *fulfillment.ValidationError
+	if errors.As(err, &ve) {
+		v, verr := h.sheetView(c, id)
+		if verr != nil {
+			return verr
+		}
+		v.Errors = ve.Fields
+		return h.env.Render.Render(c, http.StatusUnprocessableEntity, "staff/job", v)
+	}
+	if err != nil {
+		return err
+	}
+	return c.Redirect(http.StatusSeeOther, fmt.Sprintf("/staff/jobs/%d", id))
+}
+
+// reassignJob checks that staff member to may work on production and gives them job id.
+func (h *Handlers) reassignJob(c echo.Context, id, to uint) (*fulfillment.ProductionJob, error) {
+	if to != 0 {
+		if m, err := h.accounts.ByID(ctx(c), to); err != nil || !canProduce(m) {
+			return nil, &fulfillment.ValidationError{Fields: map[string]string{
+				"staff_id": "Choose an active fulfillment staff member or admin."}}
+		}
+	}
+	return h.ful.ReassignJob(ctx(c), id, actor(c), to)
 }
 
 // JobShow is the printable batch sheet with the moves the job allows (GET /staff/jobs/:id).

@@ -29,6 +29,7 @@ type jobView struct {
 	QC        []string
 	MineLive  bool // the viewer holds the live claim
 	Claimable bool
+	Workers   []Member // who an admin may give the job to (active fulfillment staff and admins)
 	Errors    map[string]string
 	Tried     fulfillment.JobTransition
 }
@@ -67,6 +68,14 @@ var qcChecklist = []string{
 	"Batch number and date written on the base",
 }
 
+// openJob lists the job states still in the production queue (claimable, reassignable).
+var openJob = []string{fulfillment.JobQueued, fulfillment.JobCompounding, fulfillment.JobQualityCheck, fulfillment.JobPacked}
+
+// canProduce reports whether m may be given production work.
+func canProduce(m *Member) bool {
+	return !m.Disabled && (m.Role == fulfillment.RoleFulfillment || m.Role == fulfillment.RoleAdmin)
+}
+
 // sheetView gathers everything the batch sheet shows for job id.
 func (h *Handlers) sheetView(c echo.Context, id uint) (*jobView, error) {
 	sheet, err := h.ful.BatchSheet(ctx(c), id)
@@ -89,7 +98,18 @@ func (h *Handlers) sheetView(c echo.Context, id uint) (*jobView, error) {
 		Phases:    phases(parseFormula(sheet.Item.Formula), size, sheet.Units),
 		Preview:   previewURL(sheet.Item),
 		MineLive:  live && *j.ClaimedBy == me.ID,
-		Claimable: !live && contains([]string{fulfillment.JobQueued, fulfillment.JobCompounding, fulfillment.JobQualityCheck, fulfillment.JobPacked}, j.Status),
+		Claimable: !live && contains(openJob, j.Status),
+	}
+	if me.Role == fulfillment.RoleAdmin && contains(openJob, j.Status) {
+		team, err := h.accounts.List(ctx(c))
+		if err != nil {
+			return nil, err
+		}
+		for _, m := range team {
+			if canProduce(&m) {
+				v.Workers = append(v.Workers, m)
+			}
+		}
 	}
 	v.Title = fmt.Sprintf("Batch sheet · job %d", id)
 	return v, nil
