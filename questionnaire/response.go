@@ -15,7 +15,7 @@ type Response struct {
 	QuizVersion string  // the definition version it began on; it stays on it
 	Answers     Answers // never nil after a Store read
 	Current     string  // the question last shown, "" when unknown
-	Revision    int     // bumped by every Save; Save fails with ErrConflict on a stale one
+	Revision    int     // moved by every write; Save fails with ErrConflict on a stale one
 	CreatedAt   time.Time
 	UpdatedAt   time.Time
 	CompletedAt *time.Time // set by Save when the answers complete the quiz, cleared if an edit reopens it

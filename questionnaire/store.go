@@ -155,25 +155,28 @@ func (s *Store) Resume(ctx context.Context, token, newOwnerKey string) (*Respons
 	if token == "" || newOwnerKey == "" {
 		return nil, ErrNotFound
 	}
-	r, err := s.first(ctx, "resume_token = ?", token)
-	if err != nil {
-		return nil, err
+	// An answer landing between the read and the write moves the revision: read again.
+	for attempt := 0; attempt < 3; attempt++ {
+		r, err := s.first(ctx, "resume_token = ?", token)
+		if err != nil {
+			return nil, err
+		}
+		now := s.clock()
+		s.recent.forget(r.ID)
+		// The revision moves too, so a copy of the response remembered by any instance (see
+		// Update) can no longer be written under its old owner.
+		res := s.db.WithContext(ctx).Model(&responseRow{}).Where("id = ? AND revision = ?", r.ID, r.Revision).
+			Updates(map[string]any{"owner_key": newOwnerKey, "updated_at": now, "revision": r.Revision + 1})
+		if res.Error != nil {
+			return nil, fmt.Errorf("questionnaire: resume: %w", res.Error)
+		}
+		if res.RowsAffected == 1 {
+			r.OwnerKey, r.UpdatedAt = newOwnerKey, now
+			r.Revision++
+			return r, nil
+		}
 	}
-	now := s.clock()
-	s.recent.forget(r.ID)
-	// The revision moves too, so a copy of the response remembered by any instance (see
-	// Update) can no longer be written under its old owner.
-	res := s.db.WithContext(ctx).Model(&responseRow{}).Where("id = ? AND revision = ?", r.ID, r.Revision).
-		Updates(map[string]any{"owner_key": newOwnerKey, "updated_at": now, "revision": r.Revision + 1})
-	if res.Error != nil {
-		return nil, fmt.Errorf("questionnaire: resume: %w", res.Error)
-	}
-	if res.RowsAffected == 0 {
-		return nil, ErrConflict
-	}
-	r.OwnerKey, r.UpdatedAt = newOwnerKey, now
-	r.Revision++
-	return r, nil
+	return nil, ErrConflict
 }
 
 // Save stores r's answers and current question if r.Revision is still the stored one
@@ -269,7 +272,8 @@ func (s *Store) Update(ctx context.Context, id, ownerKey string, edit Edit) (*Re
 	return nil, nil, Position{}, ErrConflict
 }
 
-// AttachCustomer records that the response belongs to a customer account.
+// AttachCustomer records that the response belongs to a customer account. It moves the
+// revision, so a copy read before it is stale (Save on it is ErrConflict; Update reads again).
 func (s *Store) AttachCustomer(ctx context.Context, id string, customerID uint) error {
 	s.recent.forget(id)
 	res := s.db.WithContext(ctx).Model(&responseRow{}).Where("id = ?", id).
