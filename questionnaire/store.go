@@ -241,8 +241,13 @@ func (s *Store) Update(ctx context.Context, id, ownerKey string, edit Edit) (*Re
 	if ownerKey == "" {
 		return nil, nil, Position{}, ErrNotFound
 	}
+	fresh := false // once a remembered copy has failed, read the stored response
 	for attempt := 0; attempt < 3; attempt++ {
-		r, remembered := s.recent.get(id, ownerKey)
+		var r *Response
+		remembered := false
+		if !fresh {
+			r, remembered = s.recent.get(id, ownerKey)
+		}
 		if !remembered {
 			var err error
 			if r, err = s.GetForOwner(ctx, id, ownerKey); err != nil {
@@ -257,12 +262,14 @@ func (s *Store) Update(ctx context.Context, id, ownerKey string, edit Edit) (*Re
 		if err != nil {
 			if remembered {
 				s.recent.forget(id)
+				fresh = true
 				continue
 			}
 			return nil, nil, Position{}, err
 		}
 		switch err := s.save(ctx, r, &st); {
 		case errors.Is(err, ErrConflict):
+			fresh = true
 			continue
 		case err != nil:
 			return nil, nil, Position{}, err
@@ -303,7 +310,20 @@ func (s *Store) LatestCompleted(ctx context.Context, customerID uint) (*Response
 // unbinds the cookie and replaces the resume token so old links stop working. The remaining
 // multiple-choice answers and the trail (see Quiz.Trail) are kept, anonymous, for drop-off
 // statistics: the count stays what it was before the erasure.
+//
+// Each response is rewritten only at the revision erase read; an answer landing in between
+// makes the erase start again, so nothing written meanwhile survives it.
 func (s *Store) EraseCustomer(ctx context.Context, customerID uint) error {
+	for attempt := 0; attempt < 5; attempt++ {
+		err := s.eraseOnce(ctx, customerID)
+		if !errors.Is(err, ErrConflict) {
+			return err
+		}
+	}
+	return ErrConflict
+}
+
+func (s *Store) eraseOnce(ctx context.Context, customerID uint) error {
 	var rows []responseRow
 	if err := s.db.WithContext(ctx).Where("customer_id = ?", customerID).Find(&rows).Error; err != nil {
 		return fmt.Errorf("questionnaire: erase: %w", err)
@@ -331,16 +351,21 @@ func (s *Store) EraseCustomer(ctx context.Context, customerID uint) error {
 		data, _ := json.Marshal(r.Answers)
 		updates = append(updates, update{r.ID, r.Revision, string(data)})
 	}
-	for _, u := range updates {
-		s.recent.forget(u.id)
-	}
+	defer func() {
+		for _, u := range updates {
+			s.recent.forget(u.id)
+		}
+	}()
 	return s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		for _, u := range updates {
-			err := tx.Model(&responseRow{}).Where("id = ?", u.id).Updates(map[string]any{
+			res := tx.Model(&responseRow{}).Where("id = ? AND revision = ?", u.id, u.revision).Updates(map[string]any{
 				"answers": u.answers, "customer_id": nil, "owner_key": "", "resume_token": randomID(32),
-				"revision": u.revision + 1, "updated_at": s.clock()}).Error
-			if err != nil {
-				return fmt.Errorf("questionnaire: erase: %w", err)
+				"revision": u.revision + 1, "updated_at": s.clock()})
+			if res.Error != nil {
+				return fmt.Errorf("questionnaire: erase: %w", res.Error)
+			}
+			if res.RowsAffected == 0 {
+				return ErrConflict // changed since it was read: roll back and read again
 			}
 		}
 		return nil

@@ -92,10 +92,12 @@ func BackfillTrails(ctx context.Context, db *gorm.DB) (int, error) {
 							return fmt.Errorf("response %s: %w", row.ID, err)
 						}
 					}
-					if err := db.Model(&responseRow{}).Where("id = ?", row.ID).Update("trail", quiz.Trail(a)).Error; err != nil {
-						return err
+					// Only while still empty: a running instance may have saved a fresher one.
+					res := db.Model(&responseRow{}).Where("id = ? AND trail = ''", row.ID).Update("trail", quiz.Trail(a))
+					if res.Error != nil {
+						return res.Error
 					}
-					updated++
+					updated += int(res.RowsAffected)
 				}
 				return nil
 			})

@@ -199,3 +199,62 @@ func TestUpdateCopies(t *testing.T) {
 		t.Fatalf("remembered answers changed through a handed-out copy: %v %v", again.Answers, err)
 	}
 }
+
+// TestEraseRacesAnAnswer: an answer that lands between the erase's read and its write does not
+// survive the erase, and a copy another instance remembers cannot write the response back.
+func TestEraseRacesAnAnswer(t *testing.T) {
+	databasetest.Each(t, func(t *testing.T, db *gorm.DB) {
+		ctx := context.Background()
+		a, _ := newTestStore(t, db)
+		b := NewStore(db, a.now)
+		quiz := mustTiny(t)
+		r, err := a.Create(ctx, "o1", quiz)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := a.AttachCustomer(ctx, r.ID, 7); err != nil {
+			t.Fatal(err)
+		}
+		for _, step := range []struct {
+			id  string
+			raw any
+		}{{"focus", "skin"}, {"concerns", []string{"redness"}}, {"vegan", "no"}, {"age", 30}, {"where", "dry"}} {
+			if _, _, _, err := b.Update(ctx, r.ID, "o1", answerWith(step.id, step.raw)); err != nil {
+				t.Fatal(err)
+			}
+		}
+		// Right after the erase reads the customer's responses, the shopper types a name on b.
+		var raced atomic.Bool
+		err = db.Callback().Query().After("gorm:query").Register("test:race_erase", func(tx *gorm.DB) {
+			if tx.Statement.Table == "quiz_responses" && strings.Contains(tx.Statement.SQL.String(), "customer_id") && raced.CompareAndSwap(false, true) {
+				if _, _, _, err := b.Update(context.Background(), r.ID, "o1", answerWith("name", "Zed")); err != nil {
+					t.Errorf("racing answer: %v", err)
+				}
+			}
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer db.Callback().Query().Remove("test:race_erase")
+		if err := a.EraseCustomer(ctx, 7); err != nil {
+			t.Fatal(err)
+		}
+		if !raced.Load() {
+			t.Fatal("the racing answer never ran")
+		}
+		stored, err := a.Get(ctx, r.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, ok := stored.Answers["name"]; ok || stored.OwnerKey != "" || stored.CustomerID != nil {
+			t.Fatalf("after erase: name %v, owner %q, customer %v", stored.Answers["name"], stored.OwnerKey, stored.CustomerID)
+		}
+		// b remembers the response under o1 with the name: it must not write it back.
+		if _, _, _, err := b.Update(ctx, r.ID, "o1", answerWith("name", "Zed")); !errors.Is(err, ErrNotFound) {
+			t.Fatalf("old cookie after erase: %v", err)
+		}
+		if again, _ := a.Get(ctx, r.ID); again.Answers["name"] != nil {
+			t.Fatalf("the erased name came back: %v", again.Answers)
+		}
+	})
+}
