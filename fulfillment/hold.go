@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"gorm.io/gorm"
 )
@@ -28,7 +29,7 @@ func (s *Service) ResolveHold(ctx context.Context, admin Actor, orderID uint, ac
 	if note == "" {
 		return nil, &ValidationError{Fields: map[string]string{"note": "Say what you decided and why (for example: the customer confirmed the amount by phone)."}}
 	}
-	if len(note) > 1000 {
+	if utf8.RuneCountInString(note) > 1000 {
 		return nil, &ValidationError{Fields: map[string]string{"note": "Please keep the note under 1,000 characters."}}
 	}
 	to, action := OrderCancelled, "order.hold_cancelled"

@@ -80,6 +80,31 @@ func TestResolveHold(t *testing.T) {
 			if n := count(t, db, &AuditEntry{}, "action = ? AND object = ?", "order.hold_cancelled", object("order", o.ID)); n != 1 {
 				t.Errorf("no audit entry for the decision")
 			}
+			// The same payment reported again (the success page after the webhook, another
+			// event id) leaves the declined order cancelled, with no new task.
+			again := confirmation(o, "session:decline")
+			again.AmountCents = 1
+			if got, err := s.ConfirmPayment(ctx, again); err != nil || got.Status != OrderCancelled {
+				t.Fatalf("same payment again: %v %+v", err, got)
+			}
+			open := func() int64 {
+				return count(t, db, &FollowUpTask{}, "order_id = ? AND state IN ?", o.ID, []string{TaskOpen, TaskClaimed})
+			}
+			if n := open(); n != 0 {
+				t.Errorf("%d open tasks after the same payment again", n)
+			}
+			// A new payment for it is not made into an order: an urgent task to refund it.
+			other := confirmation(o, "evt_second")
+			other.PaymentRef = "pi_second"
+			if got, err := s.ConfirmPayment(ctx, other); err != nil || got.Status != OrderCancelled {
+				t.Fatalf("second payment: %v %+v", err, got)
+			}
+			if n := count(t, db, &FollowUpTask{}, "order_id = ? AND priority = ? AND title LIKE ?", o.ID, PriorityUrgent, "Refund a payment%"); n != 1 || open() != 1 {
+				t.Errorf("refund tasks %d, open %d", n, open())
+			}
+			if n := count(t, db, &ProductionJob{}, "order_id = ?", o.ID); n != 0 {
+				t.Errorf("%d jobs for a cancelled order", n)
+			}
 		})
 
 		t.Run("refusals change nothing", func(t *testing.T) {

@@ -2,6 +2,7 @@ package fulfillment
 
 import (
 	"context"
+	"crypto/sha256"
 	"fmt"
 	"strings"
 	"time"
@@ -63,6 +64,18 @@ func (s *Service) ConfirmPayment(ctx context.Context, pc PaymentConfirmation) (*
 			return nil // already paid, further along, on hold or refunded: nothing to do
 		}
 		actor := Actor{Role: "payment:" + pc.Provider}
+		if o.Status == OrderCancelled {
+			// Only an expiry is undone by a payment. An order cancelled after a payment was
+			// received (an admin declined a mismatched one) stays cancelled: the same payment
+			// reported again is ignored, and a new one needs a person to refund it.
+			var earlier []PaymentEvent
+			if err := tx.Where("order_id = ? AND kind = ? AND event_id <> ?", o.ID, "completed", pc.EventID).Find(&earlier).Error; err != nil {
+				return err
+			}
+			if len(earlier) > 0 {
+				return s.paymentAfterCancel(tx, o, pc, earlier, actor, now)
+			}
+		}
 		if pc.AmountCents != o.TotalCents || !strings.EqualFold(pc.Currency, o.Currency) {
 			mismatch = &PaymentMismatchError{OrderID: o.ID, WantCents: o.TotalCents, WantCurrency: o.Currency,
 				GotCents: pc.AmountCents, GotCurrency: strings.ToUpper(pc.Currency)}
@@ -192,6 +205,28 @@ func (s *Service) holdOrder(tx *gorm.DB, o *Order, a Actor, reason string, now t
 		Kind: TaskManual, OrderID: &o.ID, CustomerID: o.CustomerID, Email: o.Email,
 		Title: fmt.Sprintf("Review payment of order #%d", o.ID), Notes: reason,
 		DueAt: now, Priority: PriorityUrgent, DedupeKey: paymentReviewKey(o.ID),
+	})
+	return err
+}
+
+// paymentAfterCancel handles a payment for an order cancelled after an earlier payment: the
+// same payment (same reference) reported again changes nothing; another one gets an urgent
+// task to refund it, as the order will not be made.
+func (s *Service) paymentAfterCancel(tx *gorm.DB, o *Order, pc PaymentConfirmation, earlier []PaymentEvent, a Actor, now time.Time) error {
+	for _, e := range earlier {
+		if pc.PaymentRef != "" && e.PaymentRef == pc.PaymentRef {
+			return nil
+		}
+	}
+	note := fmt.Sprintf("payment %s of %s received for order #%d, which was cancelled after an earlier payment; refund it",
+		pc.PaymentRef, money(pc.AmountCents, strings.ToUpper(pc.Currency)), o.ID)
+	if err := s.audit(tx, a, "order.payment_after_cancel", object("order", o.ID), o.Status, o.Status, note); err != nil {
+		return err
+	}
+	_, _, err := s.EnsureTask(tx, TaskSpec{
+		Kind: TaskManual, OrderID: &o.ID, CustomerID: o.CustomerID, Email: o.Email,
+		Title: fmt.Sprintf("Refund a payment for cancelled order #%d", o.ID), Notes: note,
+		DueAt: now, Priority: PriorityUrgent, DedupeKey: fmt.Sprintf("payment_after_cancel:%x", sha256.Sum256([]byte(pc.EventID))),
 	})
 	return err
 }

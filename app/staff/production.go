@@ -118,7 +118,11 @@ func (h *Handlers) JobReassign(c echo.Context) error {
 // reassignJob checks that staff member to may work on production and gives them job id.
 func (h *Handlers) reassignJob(c echo.Context, id, to uint) (*fulfillment.ProductionJob, error) {
 	if to != 0 {
-		if m, err := h.accounts.ByID(ctx(c), to); err != nil || !canProduce(m) {
+		m, err := h.accounts.ByID(ctx(c), to)
+		if err != nil && !errors.Is(err, ErrNotFound) {
+			return nil, err
+		}
+		if m == nil || !canProduce(m) {
 			return nil, &fulfillment.ValidationError{Fields: map[string]string{
 				"staff_id": "Choose an active fulfillment staff member or admin."}}
 		}

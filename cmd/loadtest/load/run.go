@@ -47,8 +47,10 @@ func (r *runner) shopper(n uint64, st *stats) *shopper {
 	base := r.cfg.Targets[int(n%uint64(len(r.cfg.Targets)))]
 	s := &shopper{c: newClient(r, base, st), n: n, rng: rand.New(rand.NewPCG(r.cfg.Seed, n))}
 	if mean := r.cfg.Think; mean > 0 {
+		// Its own generator, so a seed gives the same answers with or without pauses.
+		pace := rand.New(rand.NewPCG(r.cfg.Seed^0x7468696e6b, n))
 		s.c.think = func() time.Duration {
-			return time.Duration(min(s.rng.ExpFloat64(), 5) * float64(mean))
+			return time.Duration(min(pace.ExpFloat64(), 5) * float64(mean))
 		}
 	}
 	return s

@@ -87,7 +87,7 @@ func TestThinkTime(t *testing.T) {
 	if rep.Think != time.Millisecond || !bytes.Contains(out.Bytes(), []byte("pausing 1ms on average")) {
 		t.Errorf("the report does not say the shoppers paused:\n%s", out.String())
 	}
-	if !bytes.Contains(out.Bytes(), []byte("quiz_answer p99: ")) || !bytes.Contains(out.Bytes(), []byte("shoppers pausing 1ms on average)")) {
+	if !bytes.Contains(out.Bytes(), []byte("quiz_answer p99: ")) || !bytes.Contains(out.Bytes(), []byte("2 shoppers, pausing 1ms on average (")) {
 		t.Errorf("the report does not give the answer p99 with its pace:\n%s", out.String())
 	}
 	if rep.QuizAnswerRatio != 0 || bytes.Contains(out.Bytes(), []byte("vs trivial route")) {
