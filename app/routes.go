@@ -61,6 +61,8 @@ func (s *Server) routes() {
 	e.POST("/staff/jobs/:id/release", s.staff.JobRelease, s.staff.Page(fulfillment.RoleFulfillment))
 	e.POST("/staff/jobs/:id/transition", s.staff.JobTransition, s.staff.Page(fulfillment.RoleFulfillment))
 	e.POST("/staff/jobs/:id/reassign", s.staff.JobReassign, s.staff.Page(fulfillment.RoleAdmin))
+	e.GET("/staff/orders/:id", s.staff.OrderShow, s.staff.Page())
+	e.POST("/staff/orders/:id/refund", s.staff.OrderRefund, s.staff.Page(fulfillment.RoleAdmin))
 	e.GET("/staff/followups", s.staff.FollowupList, s.staff.Page())
 	e.POST("/staff/followups/claim", s.staff.FollowupClaim, s.staff.Page(fulfillment.RoleCare))
 	e.GET("/staff/followups/:id", s.staff.FollowupShow, s.staff.Page())

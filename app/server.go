@@ -166,6 +166,11 @@ func NewServer(d Deps) (*Server, error) {
 	s.products = products.New(s.env, d.Quiz, d.Catalog)
 	s.staff = staff.New(s.env, staff.NewAccountsWithOptions(d.DB, staff.AccountsOptions{Now: d.Now, Passwords: d.Passwords}), staff.NewStats(d.DB), d.Fulfillment, d.Quiz, d.QuizCurrent)
 	s.staff.SetCustomerChanged(s.customerChanged)
+	refunders := map[string]staff.Refunder{fulfillment.ProviderDemo: checkout.Demo{}}
+	if r, ok := d.Payments.(staff.Refunder); ok && d.Payments.Name() == fulfillment.ProviderStripe {
+		refunders[fulfillment.ProviderStripe] = r
+	}
+	s.staff.SetRefunders(refunders)
 	s.loyaltySvc = loyalty.NewService(d.DB, d.Fulfillment, d.Quiz, loyalty.Options{Now: d.Now, Log: d.Log, QuizVersion: d.QuizCurrent.Version, Currency: d.Catalog.Current().Currency()})
 	s.loyalty = loyalty.New(s.env, s.loyaltySvc, d.Fulfillment)
 

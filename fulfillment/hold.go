@@ -45,8 +45,10 @@ func (s *Service) ResolveHold(ctx context.Context, admin Actor, orderID uint, ac
 		if o.Status != OrderOnHold {
 			return &IllegalTransitionError{Object: object("order", o.ID), From: o.Status, To: to}
 		}
-		upd := map[string]any{"status": to, "hold_reason": "", "updated_at": now}
+		// A declined order keeps its hold reason: it says why it was cancelled after a payment.
+		upd := map[string]any{"status": to, "updated_at": now}
 		if accept {
+			upd["hold_reason"] = ""
 			var pay PaymentEvent
 			err := tx.Where("order_id = ? AND kind = ?", o.ID, "completed").Order("id DESC").Take(&pay).Error
 			switch {

@@ -71,7 +71,7 @@ func TestResolveHold(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if got.Status != OrderCancelled || got.PaidAt != nil {
+			if got.Status != OrderCancelled || got.PaidAt != nil || got.HoldReason == "" {
 				t.Fatalf("order after decline: %+v", got)
 			}
 			if n := count(t, db, &ProductionJob{}, "order_id = ?", o.ID); n != 0 {

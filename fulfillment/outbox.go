@@ -10,6 +10,7 @@ const (
 	MailReplenishmentReminder = "replenishment_reminder"
 	MailSignInLink            = "sign_in_link"
 	MailPasswordReset         = "password_reset"
+	MailOrderRefunded         = "order_refunded"
 )
 
 // Outbox statuses. sending is a claimed message (CAS), with ClaimUntil bounding a crash.

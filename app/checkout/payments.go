@@ -39,6 +39,14 @@ type Webhooks interface {
 	ParseWebhook(body []byte, signature string) (Notification, error)
 }
 
+// Refunder is implemented by providers that can give an order's payment back.
+type Refunder interface {
+	// Refund returns the whole payment of o (paid through this provider, with o.PaymentRef
+	// its reference) and gives the provider's refund reference. Calling it again for the same
+	// order returns the same refund rather than a second one.
+	Refund(ctx context.Context, o *fulfillment.Order) (ref string, err error)
+}
+
 // Lookup is implemented by providers whose payment can be checked when the shopper returns.
 type Lookup interface {
 	// Lookup asks the provider about the payment ref (e.g. a Checkout Session id).
@@ -90,6 +98,11 @@ func (Demo) Name() string { return fulfillment.ProviderDemo }
 // Start returns the store's demo payment page for the order.
 func (d Demo) Start(_ context.Context, o *fulfillment.Order, _ Return) (Redirect, error) {
 	return Redirect{URL: d.Base + DemoPayPath(o.ID)}, nil
+}
+
+// Refund of a demo payment: no money moved, so there is nothing to give back but a reference.
+func (Demo) Refund(_ context.Context, o *fulfillment.Order) (string, error) {
+	return "demo_refund_" + strconv.FormatUint(uint64(o.ID), 10), nil
 }
 
 // DemoPayPath is the demo payment page of an order.

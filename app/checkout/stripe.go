@@ -220,6 +220,33 @@ func (s *Stripe) Lookup(ctx context.Context, ref string) (Notification, error) {
 	return n, nil
 }
 
+// Refund gives back the payment of an order paid through a Checkout Session (o.PaymentRef):
+// it finds the session's PaymentIntent and refunds it in full. The idempotency key is the
+// order's, so a retry (after a timeout, or a second click) returns the same refund.
+func (s *Stripe) Refund(ctx context.Context, o *fulfillment.Order) (string, error) {
+	if o.PaymentRef == "" {
+		return "", fmt.Errorf("%w: order %d has no Stripe payment reference", ErrProvider, o.ID)
+	}
+	gp := &stripe.CheckoutSessionParams{}
+	gp.Context = ctx
+	cs, err := s.api.CheckoutSessions.Get(o.PaymentRef, gp)
+	if err != nil {
+		return "", fmt.Errorf("%w: retrieve checkout session: %w", ErrProvider, err)
+	}
+	if cs.PaymentIntent == nil || cs.PaymentIntent.ID == "" {
+		return "", fmt.Errorf("%w: checkout session %s has no payment to refund", ErrProvider, cs.ID)
+	}
+	rp := &stripe.RefundParams{PaymentIntent: stripe.String(cs.PaymentIntent.ID)}
+	rp.Context = ctx
+	rp.SetIdempotencyKey(fmt.Sprintf("atelier-refund-order-%d", o.ID))
+	rp.AddMetadata("order_id", strconv.FormatUint(uint64(o.ID), 10))
+	r, err := s.api.Refunds.New(rp)
+	if err != nil {
+		return "", fmt.Errorf("%w: refund: %w", ErrProvider, err)
+	}
+	return r.ID, nil
+}
+
 func fill(n *Notification, cs *stripe.CheckoutSession) {
 	n.Ref, n.AmountCents, n.Currency = cs.ID, cs.AmountTotal, string(cs.Currency)
 	ref := cs.Metadata["order_id"]

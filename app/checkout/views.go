@@ -170,10 +170,13 @@ func newOrderView(o *fulfillment.Order) *orderView {
 	switch o.Status {
 	case fulfillment.OrderCancelled:
 		v.Note = "This order was cancelled because its payment was not completed in time. Nothing was charged; your bag still holds what you chose."
+		if o.HoldReason != "" {
+			v.Note = "This order was cancelled after a problem with its payment. Any money taken for it is being returned to you; reply to any of our emails with a question."
+		}
 	case fulfillment.OrderOnHold:
 		v.Note = "Your payment did not match the order, so we have paused it. Someone from our studio will contact you shortly."
 	case fulfillment.OrderRefunded:
-		v.Note = "This order was refunded."
+		v.Note = "This order was refunded in full: the money is on its way back to you, and anything still being made for it has been stopped."
 	}
 	for _, it := range o.Items {
 		v.Items = append(v.Items, orderItemView{OrderItem: it,

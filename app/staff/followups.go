@@ -142,19 +142,32 @@ func (h *Handlers) followupView(c echo.Context, id uint) (*followupView, error) 
 // taskForm re-renders the task page with field messages (422) when err is a validation
 // error, else redirects to the task on success or returns err.
 func (h *Handlers) taskForm(c echo.Context, id uint, err error) error {
+	return h.formResult(c, err, "staff/followup", func(fields map[string]string) (web.View, error) {
+		v, err := h.followupView(c, id)
+		if err != nil {
+			return nil, err
+		}
+		v.Errors = fields
+		return v, nil
+	}, fmt.Sprintf("/staff/followups/%d", id))
+}
+
+// formResult ends a console form post: a validation error re-renders the page tmpl (view
+// builds it with the field messages) as 422, another error is returned, and success redirects
+// to done.
+func (h *Handlers) formResult(c echo.Context, err error, tmpl string, view func(fields map[string]string) (web.View, error), done string) error {
 	var ve *fulfillment.ValidationError
 	if errors.As(err, &ve) {
-		v, verr := h.followupView(c, id)
+		v, verr := view(ve.Fields)
 		if verr != nil {
 			return verr
 		}
-		v.Errors = ve.Fields
-		return h.env.Render.Render(c, http.StatusUnprocessableEntity, "staff/followup", v)
+		return h.env.Render.Render(c, http.StatusUnprocessableEntity, tmpl, v)
 	}
 	if err != nil {
 		return err
 	}
-	return c.Redirect(http.StatusSeeOther, fmt.Sprintf("/staff/followups/%d", id))
+	return c.Redirect(http.StatusSeeOther, done)
 }
 
 // FollowupComplete closes a claimed task with an outcome, a note and an optional

@@ -27,6 +27,8 @@ type Handlers struct {
 	logins      *web.Limiter
 	// changed is called after a follow-up with a customer is completed (SetCustomerChanged).
 	changed func(ctx context.Context, customerID uint)
+	// refunders give payments back, by provider name (SetRefunders).
+	refunders map[string]Refunder
 }
 
 // New builds the staff handlers and registers the page decorator that shows signed-in staff.

@@ -100,19 +100,14 @@ func (h *Handlers) JobReassign(c echo.Context) error {
 	}
 	to, _ := strconv.ParseUint(c.FormValue("staff_id"), 10, 32)
 	_, err = h.reassignJob(c, id, uint(to))
-	var ve *fulfillment.ValidationError
-	if errors.As(err, &ve) {
-		v, verr := h.sheetView(c, id)
-		if verr != nil {
-			return verr
+	return h.formResult(c, err, "staff/job", func(fields map[string]string) (web.View, error) {
+		v, err := h.sheetView(c, id)
+		if err != nil {
+			return nil, err
 		}
-		v.Errors = ve.Fields
-		return h.env.Render.Render(c, http.StatusUnprocessableEntity, "staff/job", v)
-	}
-	if err != nil {
-		return err
-	}
-	return c.Redirect(http.StatusSeeOther, fmt.Sprintf("/staff/jobs/%d", id))
+		v.Errors = fields
+		return v, nil
+	}, fmt.Sprintf("/staff/jobs/%d", id))
 }
 
 // reassignJob checks that staff member to may work on production and gives them job id.
