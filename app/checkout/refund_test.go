@@ -123,4 +123,22 @@ func TestStripeRefundFromConsole(t *testing.T) {
 	if r.StatusCode != http.StatusConflict {
 		t.Fatalf("second refund: %d", r.StatusCode)
 	}
+
+	// Refunded in the Stripe dashboard first: Stripe says so, and the console records it.
+	dashboard := stripePaidOrder(t, s)
+	rc.mu.Lock()
+	rc.fake = func(r *http.Request, _ url.Values) *http.Response {
+		if r.Method == http.MethodPost && r.URL.Path == "/v1/refunds" {
+			return jsonResponse(r, http.StatusBadRequest, `{"error":{"type":"invalid_request_error","code":"charge_already_refunded","message":"Charge has already been refunded."}}`)
+		}
+		return nil
+	}
+	rc.mu.Unlock()
+	r = admin.PostForm(fmt.Sprintf("/staff/orders/%d/refund", dashboard.ID), url.Values{"reason": {"Refunded by phone from the Stripe dashboard"}})
+	if r.StatusCode != http.StatusSeeOther {
+		t.Fatalf("refund already made at Stripe: %d %s", r.StatusCode, trim(r.Body))
+	}
+	if got, _ := s.Deps.Fulfillment.Get(context.Background(), dashboard.ID); got.Status != fulfillment.OrderRefunded {
+		t.Fatalf("after a dashboard refund: %s", got.Status)
+	}
 }

@@ -222,7 +222,8 @@ func (s *Stripe) Lookup(ctx context.Context, ref string) (Notification, error) {
 
 // Refund gives back the payment of an order paid through a Checkout Session (o.PaymentRef):
 // it finds the session's PaymentIntent and refunds it in full. The idempotency key is the
-// order's, so a retry (after a timeout, or a second click) returns the same refund.
+// order's, so a retry (after a timeout, or a second click) returns the same refund. A payment
+// already refunded in the Stripe dashboard gives that refund's id.
 func (s *Stripe) Refund(ctx context.Context, o *fulfillment.Order) (string, error) {
 	if o.PaymentRef == "" {
 		return "", fmt.Errorf("%w: order %d has no Stripe payment reference", ErrProvider, o.ID)
@@ -241,6 +242,21 @@ func (s *Stripe) Refund(ctx context.Context, o *fulfillment.Order) (string, erro
 	rp.SetIdempotencyKey(fmt.Sprintf("atelier-refund-order-%d", o.ID))
 	rp.AddMetadata("order_id", strconv.FormatUint(uint64(o.ID), 10))
 	r, err := s.api.Refunds.New(rp)
+	var se *stripe.Error
+	if errors.As(err, &se) && se.Code == stripe.ErrorCodeChargeAlreadyRefunded {
+		// Refunded in the Stripe dashboard already: name that refund, so the order can be
+		// recorded as refunded here too.
+		lp := &stripe.RefundListParams{PaymentIntent: stripe.String(cs.PaymentIntent.ID)}
+		lp.Context = ctx
+		it := s.api.Refunds.List(lp)
+		if it.Next() {
+			return it.Refund().ID, nil
+		}
+		if err := it.Err(); err != nil {
+			return "", fmt.Errorf("%w: list refunds: %w", ErrProvider, err)
+		}
+		return "refunded at Stripe", nil
+	}
 	if err != nil {
 		return "", fmt.Errorf("%w: refund: %w", ErrProvider, err)
 	}
