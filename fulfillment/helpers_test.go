@@ -81,7 +81,7 @@ func paidOrder(tb testing.TB, s *Service, quantities ...int) *Order {
 }
 
 func confirmation(o *Order, eventID string) PaymentConfirmation {
-	return PaymentConfirmation{OrderID: o.ID, Provider: ProviderDemo, PaymentRef: "demo_" + o.PublicID,
+	return PaymentConfirmation{OrderID: o.ID, OrderPublicID: o.PublicID, Provider: ProviderDemo, PaymentRef: "demo_" + o.PublicID,
 		EventID: eventID, AmountCents: o.TotalCents, Currency: o.Currency}
 }
 
@@ -101,3 +101,7 @@ func count(tb testing.TB, db *gorm.DB, model any, where string, args ...any) int
 func fulfiller(id uint) Actor { return Actor{StaffID: id, Role: RoleFulfillment} }
 func carer(id uint) Actor     { return Actor{StaffID: id, Role: RoleCare} }
 func admin(id uint) Actor     { return Actor{StaffID: id, Role: RoleAdmin} }
+
+func expiry(o *Order, eventID string) CheckoutExpiry {
+	return CheckoutExpiry{OrderID: o.ID, OrderPublicID: o.PublicID, PaymentRef: o.PaymentRef, EventID: eventID}
+}

@@ -99,7 +99,7 @@ func TestResolveHold(t *testing.T) {
 			if got, err := s.ConfirmPayment(ctx, other); err != nil || got.Status != OrderCancelled {
 				t.Fatalf("second payment: %v %+v", err, got)
 			}
-			if n := count(t, db, &FollowUpTask{}, "order_id = ? AND priority = ? AND title LIKE ?", o.ID, PriorityUrgent, "Refund a payment%"); n != 1 || open() != 1 {
+			if n := count(t, db, &FollowUpTask{}, "order_id = ? AND priority = ? AND title LIKE ?", o.ID, PriorityUrgent, "Refund an extra payment%"); n != 1 || open() != 1 {
 				t.Errorf("refund tasks %d, open %d", n, open())
 			}
 			if n := count(t, db, &ProductionJob{}, "order_id = ?", o.ID); n != 0 {

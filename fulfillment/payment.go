@@ -27,12 +27,17 @@ type PaymentEvent struct {
 
 // PaymentConfirmation is what a provider reports about a completed payment.
 type PaymentConfirmation struct {
-	OrderID     uint
-	Provider    string // ProviderStripe or ProviderDemo
-	PaymentRef  string // e.g. the Checkout Session id
-	EventID     string // unique per notification: the Stripe event id, or e.g. "session:cs_…:completed" from the success page, "demo:<order id>"
-	AmountCents int64
-	Currency    string // any case
+	OrderID uint
+	// OrderPublicID is the order's public id as the provider echoes it back (Stripe's
+	// metadata.order_public_id). It must match the order: a payment carrying another one
+	// was made for another store sharing the provider account (staging, a developer's
+	// machine), whose numeric order ids overlap ours, and is ErrNotFound here.
+	OrderPublicID string
+	Provider      string // ProviderStripe or ProviderDemo
+	PaymentRef    string // e.g. the Checkout Session id
+	EventID       string // unique per notification: the Stripe event id, or e.g. "session:cs_…:completed" from the success page, "demo:<order id>"
+	AmountCents   int64
+	Currency      string // any case
 }
 
 // ConfirmPayment marks an order paid and creates all its work — one production job per
@@ -60,20 +65,27 @@ func (s *Service) ConfirmPayment(ctx context.Context, pc PaymentConfirmation) (*
 		if err != nil {
 			return err
 		}
-		if o.Status != OrderPendingPayment && o.Status != OrderCancelled {
-			return nil // already paid, further along, on hold or refunded: nothing to do
+		if o.PublicID != pc.OrderPublicID {
+			return ErrNotFound // another store's order with the same number; the rollback forgets the event
 		}
 		actor := Actor{Role: "payment:" + pc.Provider}
+		if o.Status != OrderPendingPayment && o.Status != OrderCancelled {
+			// Already paid, further along, on hold or refunded. The same payment reported
+			// again changes nothing; another one (a second checkout paid in another tab)
+			// needs a person to refund it.
+			return s.extraPayment(tx, o, pc, actor, now, "which was already paid")
+		}
 		if o.Status == OrderCancelled {
 			// Only an expiry is undone by a payment. An order cancelled after a payment was
 			// received (an admin declined a mismatched one) stays cancelled: the same payment
 			// reported again is ignored, and a new one needs a person to refund it.
-			var earlier []PaymentEvent
-			if err := tx.Where("order_id = ? AND kind = ? AND event_id <> ?", o.ID, "completed", pc.EventID).Find(&earlier).Error; err != nil {
+			var earlier int64
+			if err := tx.Model(&PaymentEvent{}).Where("order_id = ? AND kind = ? AND event_id <> ?", o.ID, "completed", pc.EventID).
+				Count(&earlier).Error; err != nil {
 				return err
 			}
-			if len(earlier) > 0 {
-				return s.paymentAfterCancel(tx, o, pc, earlier, actor, now)
+			if earlier > 0 {
+				return s.extraPayment(tx, o, pc, actor, now, "which was cancelled after an earlier payment")
 			}
 		}
 		if pc.AmountCents != o.TotalCents || !strings.EqualFold(pc.Currency, o.Currency) {
@@ -114,14 +126,25 @@ func (s *Service) ConfirmPayment(ctx context.Context, pc PaymentConfirmation) (*
 	return o, mismatch
 }
 
+// CheckoutExpiry is a provider's news that a checkout (one payment attempt) expired unpaid.
+type CheckoutExpiry struct {
+	OrderID       uint
+	OrderPublicID string // as echoed back by the provider; another store's order → ErrNotFound
+	PaymentRef    string // the expired checkout (Stripe Checkout Session id)
+	EventID       string
+}
+
 // MarkExpired handles an expired checkout (checkout.session.expired): a pending order
-// becomes cancelled; a paid order is left alone. Idempotent by eventID like ConfirmPayment.
-func (s *Service) MarkExpired(ctx context.Context, orderID uint, eventID string) (*Order, error) {
-	if eventID == "" || orderID == 0 {
-		return nil, &ValidationError{Fields: map[string]string{"event_id": "An expiry needs its order and event id."}}
+// becomes cancelled; a paid order is left alone, and so is one whose current checkout is
+// another (the shopper started a new attempt, which is still open). Idempotent by event id
+// like ConfirmPayment.
+func (s *Service) MarkExpired(ctx context.Context, ex CheckoutExpiry) (*Order, error) {
+	if ex.EventID == "" || ex.OrderID == 0 || ex.OrderPublicID == "" {
+		return nil, &ValidationError{Fields: map[string]string{"event_id": "An expiry needs its order, the order's public id and its event id."}}
 	}
+	orderID, eventID := ex.OrderID, ex.EventID
 	err := s.tx(ctx, func(tx *gorm.DB) error {
-		fresh, err := s.recordPaymentEvent(tx, eventID, "", "expired", orderID, "", 0, "")
+		fresh, err := s.recordPaymentEvent(tx, eventID, "", "expired", orderID, ex.PaymentRef, 0, "")
 		if err != nil || !fresh {
 			return err
 		}
@@ -129,7 +152,10 @@ func (s *Service) MarkExpired(ctx context.Context, orderID uint, eventID string)
 		if err != nil {
 			return err
 		}
-		if o.Status != OrderPendingPayment {
+		if o.PublicID != ex.OrderPublicID {
+			return ErrNotFound
+		}
+		if o.Status != OrderPendingPayment || (ex.PaymentRef != "" && o.PaymentRef != "" && ex.PaymentRef != o.PaymentRef) {
 			return nil
 		}
 		now := s.clock()
@@ -159,6 +185,9 @@ func (pc PaymentConfirmation) validate() error {
 	}
 	if strings.TrimSpace(pc.EventID) == "" || len(pc.EventID) > 255 {
 		fe.add("event_id", "A payment needs its event id.")
+	}
+	if pc.OrderPublicID == "" {
+		fe.add("order_public_id", "A payment needs its order's public id.")
 	}
 	return fe.err()
 }
@@ -209,24 +238,30 @@ func (s *Service) holdOrder(tx *gorm.DB, o *Order, a Actor, reason string, now t
 	return err
 }
 
-// paymentAfterCancel handles a payment for an order cancelled after an earlier payment: the
-// same payment (same reference) reported again changes nothing; another one gets an urgent
-// task to refund it, as the order will not be made.
-func (s *Service) paymentAfterCancel(tx *gorm.DB, o *Order, pc PaymentConfirmation, earlier []PaymentEvent, a Actor, now time.Time) error {
-	for _, e := range earlier {
-		if pc.PaymentRef != "" && e.PaymentRef == pc.PaymentRef {
-			return nil
-		}
+// extraPayment handles a payment for an order that will not take it: one cancelled after an
+// earlier payment, or one already paid. The same payment (its reference is the order's, or
+// was reported before) changes nothing; another one gets an urgent task to refund it, once.
+func (s *Service) extraPayment(tx *gorm.DB, o *Order, pc PaymentConfirmation, a Actor, now time.Time, state string) error {
+	if pc.PaymentRef == "" || pc.PaymentRef == o.PaymentRef {
+		return nil
 	}
-	note := fmt.Sprintf("payment %s of %s received for order #%d, which was cancelled after an earlier payment; refund it",
-		pc.PaymentRef, money(pc.AmountCents, strings.ToUpper(pc.Currency)), o.ID)
-	if err := s.audit(tx, a, "order.payment_after_cancel", object("order", o.ID), o.Status, o.Status, note); err != nil {
+	var seen int64
+	if err := tx.Model(&PaymentEvent{}).Where("order_id = ? AND kind = ? AND payment_ref = ? AND event_id <> ?",
+		o.ID, "completed", pc.PaymentRef, pc.EventID).Count(&seen).Error; err != nil {
+		return err
+	}
+	if seen > 0 {
+		return nil
+	}
+	note := fmt.Sprintf("payment %s of %s received for order #%d, %s; refund it",
+		pc.PaymentRef, money(pc.AmountCents, strings.ToUpper(pc.Currency)), o.ID, state)
+	if err := s.audit(tx, a, "order.extra_payment", object("order", o.ID), o.Status, o.Status, note); err != nil {
 		return err
 	}
 	_, _, err := s.EnsureTask(tx, TaskSpec{
 		Kind: TaskManual, OrderID: &o.ID, CustomerID: o.CustomerID, Email: o.Email,
-		Title: fmt.Sprintf("Refund a payment for cancelled order #%d", o.ID), Notes: note,
-		DueAt: now, Priority: PriorityUrgent, DedupeKey: fmt.Sprintf("payment_after_cancel:%x", sha256.Sum256([]byte(pc.EventID))),
+		Title: fmt.Sprintf("Refund an extra payment for order #%d", o.ID), Notes: note,
+		DueAt: now, Priority: PriorityUrgent, DedupeKey: fmt.Sprintf("extra_payment:%x", sha256.Sum256([]byte(pc.PaymentRef))),
 	})
 	return err
 }

@@ -84,7 +84,7 @@ func TestCompletedAfterExpiredStillPays(t *testing.T) {
 		s, _ := newTestService(t, db)
 		ctx := context.Background()
 		o, _ := s.CreateOrder(ctx, validOrder("k", 1))
-		got, err := s.MarkExpired(ctx, o.ID, "evt_expired")
+		got, err := s.MarkExpired(ctx, expiry(o, "evt_expired"))
 		if err != nil || got.Status != OrderCancelled {
 			t.Fatalf("expire: %v %v", err, got.Status)
 		}
@@ -94,7 +94,7 @@ func TestCompletedAfterExpiredStillPays(t *testing.T) {
 		}
 		// A redelivered expiry and a late one change nothing now.
 		for _, ev := range []string{"evt_expired", "evt_expired_2"} {
-			if got, err = s.MarkExpired(ctx, o.ID, ev); err != nil || got.Status != OrderPaid {
+			if got, err = s.MarkExpired(ctx, expiry(o, ev)); err != nil || got.Status != OrderPaid {
 				t.Fatalf("expiry after paid: %v %v", err, got.Status)
 			}
 		}
@@ -162,14 +162,14 @@ func TestConfirmPaymentMismatchHoldsOrder(t *testing.T) {
 func TestConfirmPaymentUnknownOrder(t *testing.T) {
 	databasetest.Each(t, func(t *testing.T, db *gorm.DB) {
 		s, _ := newTestService(t, db)
-		_, err := s.ConfirmPayment(context.Background(), PaymentConfirmation{OrderID: 999, Provider: ProviderDemo, EventID: "e", AmountCents: 1, Currency: "EUR"})
+		_, err := s.ConfirmPayment(context.Background(), PaymentConfirmation{OrderID: 999, OrderPublicID: "x", Provider: ProviderDemo, EventID: "e", AmountCents: 1, Currency: "EUR"})
 		if !errors.Is(err, ErrNotFound) {
 			t.Fatalf("want ErrNotFound, got %v", err)
 		}
 		_, err = s.ConfirmPayment(context.Background(), PaymentConfirmation{})
 		var ve *ValidationError
-		if !errors.As(err, &ve) || len(ve.Fields) != 3 {
-			t.Fatalf("want 3 field errors, got %v", err)
+		if !errors.As(err, &ve) || len(ve.Fields) != 4 {
+			t.Fatalf("want 4 field errors, got %v", err)
 		}
 	})
 }

@@ -69,7 +69,7 @@ func paidOrder(t *testing.T, s *apptest.Store, customerID *uint, email string, p
 	if err != nil {
 		t.Fatal(err)
 	}
-	o, err = s.Deps.Fulfillment.ConfirmPayment(ctx, fulfillment.PaymentConfirmation{OrderID: o.ID, Provider: fulfillment.ProviderDemo,
+	o, err = s.Deps.Fulfillment.ConfirmPayment(ctx, fulfillment.PaymentConfirmation{OrderID: o.ID, OrderPublicID: o.PublicID, Provider: fulfillment.ProviderDemo,
 		PaymentRef: fmt.Sprintf("demo-%d", o.ID), EventID: fmt.Sprintf("demo:%d", o.ID), AmountCents: o.TotalCents, Currency: o.Currency})
 	if err != nil {
 		t.Fatal(err)

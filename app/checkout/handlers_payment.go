@@ -21,8 +21,9 @@ import (
 // and ignored. A database failure answers 500 so that Stripe delivers again.
 func (h *Handlers) StripeWebhook(c echo.Context) error {
 	wh, ok := h.pay.(Webhooks)
-	if !ok {
-		return web.NotFound
+	if !ok || !wh.WebhooksOn() {
+		// No signing secret configured: nothing could tell Stripe's events from forgeries.
+		return web.Errorf(http.StatusNotFound, "This store does not take Stripe webhooks: no webhook signing secret is configured.")
 	}
 	body, err := io.ReadAll(http.MaxBytesReader(c.Response(), c.Request().Body, WebhookBodyLimit))
 	if err != nil {
@@ -41,10 +42,11 @@ func (h *Handlers) StripeWebhook(c echo.Context) error {
 	log := h.svc.Log.With("event_id", n.EventID, "type", n.Type, "order_id", n.OrderID)
 	switch n.Kind {
 	case Completed:
-		_, err = h.svc.Confirm(ctx, fulfillment.PaymentConfirmation{OrderID: n.OrderID, Provider: h.pay.Name(),
-			PaymentRef: n.Ref, EventID: n.EventID, AmountCents: n.AmountCents, Currency: n.Currency})
+		_, err = h.svc.Confirm(ctx, fulfillment.PaymentConfirmation{OrderID: n.OrderID, OrderPublicID: n.OrderPublic,
+			Provider: h.pay.Name(), PaymentRef: n.Ref, EventID: n.EventID, AmountCents: n.AmountCents, Currency: n.Currency})
 	case Expired:
-		_, err = h.orders.MarkExpired(ctx, n.OrderID, n.EventID)
+		_, err = h.orders.MarkExpired(ctx, fulfillment.CheckoutExpiry{OrderID: n.OrderID,
+			OrderPublicID: n.OrderPublic, PaymentRef: n.Ref, EventID: n.EventID})
 	default:
 		return c.JSON(http.StatusOK, map[string]any{"received": true, "ignored": true})
 	}
@@ -79,7 +81,7 @@ func (h *Handlers) CheckoutSuccess(c echo.Context) error {
 	}
 	if n.Kind == Completed {
 		_, err = h.svc.Confirm(c.Request().Context(), fulfillment.PaymentConfirmation{OrderID: n.OrderID,
-			Provider: h.pay.Name(), PaymentRef: n.Ref, EventID: n.EventID, AmountCents: n.AmountCents, Currency: n.Currency})
+			OrderPublicID: n.OrderPublic, Provider: h.pay.Name(), PaymentRef: n.Ref, EventID: n.EventID, AmountCents: n.AmountCents, Currency: n.Currency})
 		if err != nil && !errors.Is(err, fulfillment.ErrPaymentMismatch) {
 			return err
 		}
@@ -155,5 +157,5 @@ func (h *Handlers) demoPay(c echo.Context) (*fulfillment.Order, error) {
 		return nil, err
 	}
 	return h.svc.Confirm(c.Request().Context(), fulfillment.PaymentConfirmation{OrderID: o.ID,
-		Provider: fulfillment.ProviderDemo, EventID: DemoEventID(o.ID), AmountCents: o.TotalCents, Currency: o.Currency})
+		OrderPublicID: o.PublicID, Provider: fulfillment.ProviderDemo, EventID: DemoEventID(o.ID), AmountCents: o.TotalCents, Currency: o.Currency})
 }

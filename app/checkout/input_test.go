@@ -30,6 +30,8 @@ func TestAPIOrderBadInput(t *testing.T) {
 		items = append(items, map[string]any{"code": code, "quantity": 1})
 	}
 	tooMany["items"] = items
+	splitLines := orderBody(code, 1) // the same product on two lines, 12 units in all
+	splitLines["items"] = []map[string]any{{"code": code, "quantity": 6}, {"code": code, "quantity": 6}}
 	for _, tc := range []struct {
 		name   string
 		body   any
@@ -47,6 +49,7 @@ func TestAPIOrderBadInput(t *testing.T) {
 		{"empty code", orderBody("", 1), 422, []string{"items[0].code"}},
 		{"no items", map[string]any{"email": "a@b.co", "shipping_address": address()}, 422, []string{"items"}},
 		{"too many items", tooMany, 422, []string{"items"}},
+		{"one product over its limit across lines", splitLines, 422, []string{"items[1].quantity"}},
 		{"impossible size", map[string]any{"items": []map[string]any{{"code": code, "size": "ml9999", "quantity": 1}}, "email": "a@b.co", "shipping_address": address()}, 422, []string{"items[0].size"}},
 		{"missing address fields", withAddr("name", "city", "postal_code", "country"), 422,
 			[]string{"shipping_address.name", "shipping_address.city", "shipping_address.postal_code", "shipping_address.country"}},

@@ -37,6 +37,8 @@ type Webhooks interface {
 	// A bad or stale signature is ErrBadSignature; an event of another API version is
 	// ErrAPIVersion.
 	ParseWebhook(body []byte, signature string) (Notification, error)
+	// WebhooksOn reports whether the provider can verify webhooks (it has a signing secret).
+	WebhooksOn() bool
 }
 
 // Refunder is implemented by providers that can give an order's payment back.
@@ -69,6 +71,7 @@ type Notification struct {
 	Type        string // the provider's event type, for logs
 	EventID     string // unique per notification (Stripe event id, or "session:"+id)
 	OrderID     uint
+	OrderPublic string // the order's public id echoed back (metadata.order_public_id)
 	Ref         string
 	AmountCents int64
 	Currency    string

@@ -29,7 +29,7 @@ func stripePaidOrder(t *testing.T, s *apptest.Store) *fulfillment.Order {
 	if err != nil || o.PaymentRef == "" {
 		t.Fatalf("order %+v: %v", o, err)
 	}
-	o, err = s.Deps.Fulfillment.ConfirmPayment(context.Background(), fulfillment.PaymentConfirmation{OrderID: o.ID,
+	o, err = s.Deps.Fulfillment.ConfirmPayment(context.Background(), fulfillment.PaymentConfirmation{OrderID: o.ID, OrderPublicID: o.PublicID,
 		Provider: fulfillment.ProviderStripe, PaymentRef: o.PaymentRef, EventID: "evt_paid_" + strconv.Itoa(int(o.ID)),
 		AmountCents: o.TotalCents, Currency: o.Currency})
 	if err != nil {

@@ -61,6 +61,7 @@ func (s *Service) PlaceOrder(ctx context.Context, o Owner, c Contact, reqs []Req
 		fields["items"] = fmt.Sprintf("An order can hold at most %d items.", MaxItems)
 		reqs = nil
 	}
+	units := map[string]int{} // per configuration, across lines: the bag's limit holds here too
 	for i, r := range reqs {
 		key := fmt.Sprintf("items[%d].", i)
 		if err := checkQuantity(r.Quantity); err != nil {
@@ -82,6 +83,10 @@ func (s *Service) PlaceOrder(ctx context.Context, o Owner, c Contact, reqs []Req
 		item, err := orderItem(pr, r.Quantity)
 		if err != nil {
 			return nil, err
+		}
+		if units[item.Code] += r.Quantity; units[item.Code] > MaxQuantity {
+			fields[key+"quantity"] = fmt.Sprintf("This order already holds this product; at most %d of one product per order.", MaxQuantity)
+			continue
 		}
 		in.Items = append(in.Items, item)
 	}

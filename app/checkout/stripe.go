@@ -160,10 +160,17 @@ type IdempotencyConflict struct{ Err error }
 func (e *IdempotencyConflict) Error() string { return "stripe idempotency conflict: " + e.Err.Error() }
 func (e *IdempotencyConflict) Unwrap() error { return e.Err }
 
+// WebhooksOn reports whether a webhook signing secret is configured; without one every
+// webhook is refused (an empty secret would let anyone sign an event).
+func (s *Stripe) WebhooksOn() bool { return s.cfg.WebhookSecret != "" }
+
 // ParseWebhook verifies a webhook body with the endpoint's signing secret (tolerance
 // WebhookTolerance) and reads checkout.session.completed, .async_payment_succeeded and
 // .expired events; every other event type is Ignored.
 func (s *Stripe) ParseWebhook(body []byte, signature string) (Notification, error) {
+	if !s.WebhooksOn() {
+		return Notification{}, fmt.Errorf("%w: no webhook signing secret is configured", ErrBadSignature)
+	}
 	ev, err := webhook.ConstructEventWithOptions(body, signature, s.cfg.WebhookSecret,
 		webhook.ConstructEventOptions{Tolerance: WebhookTolerance})
 	if err != nil {
@@ -271,6 +278,10 @@ func fill(n *Notification, cs *stripe.CheckoutSession) {
 	}
 	if id, err := strconv.ParseUint(ref, 10, 32); err == nil {
 		n.OrderID = uint(id)
+	}
+	n.OrderPublic = cs.Metadata["order_public_id"]
+	if n.OrderPublic == "" {
+		n.OrderID = 0 // not a session this store made: every one of ours carries both ids
 	}
 }
 

@@ -150,15 +150,15 @@ func TestStripeSuccessPage(t *testing.T) {
 	rc := &recorder{}
 	sessions := fakeSessions()
 	var paidTotal int64
-	var orderID string
+	var orderID, publicID string
 	rc.fake = func(r *http.Request, f url.Values) *http.Response {
 		if r.Method == http.MethodGet && strings.HasPrefix(r.URL.Path, "/v1/checkout/sessions/") {
 			id := strings.TrimPrefix(r.URL.Path, "/v1/checkout/sessions/")
 			if id == "cs_missing" {
 				return jsonResponse(r, http.StatusNotFound, `{"error":{"type":"invalid_request_error","message":"No such checkout.session"}}`)
 			}
-			return jsonResponse(r, http.StatusOK, fmt.Sprintf(`{"id":%q,"object":"checkout.session","payment_status":"paid","status":"complete","amount_total":%d,"currency":"usd","client_reference_id":%q,"metadata":{"order_id":%q}}`,
-				id, paidTotal, orderID, orderID))
+			return jsonResponse(r, http.StatusOK, fmt.Sprintf(`{"id":%q,"object":"checkout.session","payment_status":"paid","status":"complete","amount_total":%d,"currency":"usd","client_reference_id":%q,"metadata":{"order_id":%q,"order_public_id":%q}}`,
+				id, paidTotal, orderID, orderID, publicID))
 		}
 		return sessions(r, f)
 	}
@@ -173,7 +173,7 @@ func TestStripeSuccessPage(t *testing.T) {
 	if err := s.DB.Preload("Items").Take(&o).Error; err != nil {
 		t.Fatal(err)
 	}
-	paidTotal, orderID = o.TotalCents, strconv.Itoa(int(o.ID))
+	paidTotal, orderID, publicID = o.TotalCents, strconv.Itoa(int(o.ID)), o.PublicID
 
 	for range 3 {
 		r = c.Get("/checkout/success?session_id=" + o.PaymentRef)
@@ -186,7 +186,7 @@ func TestStripeSuccessPage(t *testing.T) {
 	if b := c.Get("/bag"); !strings.Contains(b.Body, "Your bag is empty") {
 		t.Fatal("bag not emptied after payment")
 	}
-	deliver(t, s, event("evt_after_success", "checkout.session.completed", o.PaymentRef, o.ID, o.TotalCents, "paid"), http.StatusOK)
+	deliver(t, s, event("evt_after_success", "checkout.session.completed", o.PaymentRef, o.ID, o.PublicID, o.TotalCents, "paid"), http.StatusOK)
 	if w := countWork(t, s.DB); w.Paid != 1 || w.Jobs != 3 || w.Tasks != 1 || w.Outbox != 1 || w.Events != 2 {
 		t.Fatalf("work = %+v", w)
 	}

@@ -99,7 +99,7 @@ func placeOrder(t *testing.T, s *apptest.Store, customerID *uint, email string, 
 	if err != nil {
 		t.Fatalf("create order: %v", err)
 	}
-	o, err = s.Deps.Fulfillment.ConfirmPayment(ctx, fulfillment.PaymentConfirmation{OrderID: o.ID, Provider: fulfillment.ProviderDemo,
+	o, err = s.Deps.Fulfillment.ConfirmPayment(ctx, fulfillment.PaymentConfirmation{OrderID: o.ID, OrderPublicID: o.PublicID, Provider: fulfillment.ProviderDemo,
 		PaymentRef: "demo", EventID: fmt.Sprintf("demo:%d", o.ID), AmountCents: o.TotalCents + paidExtra, Currency: o.Currency})
 	if err != nil && (paidExtra == 0 || !errors.Is(err, fulfillment.ErrPaymentMismatch)) {
 		t.Fatalf("confirm payment: %v", err)

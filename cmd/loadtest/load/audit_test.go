@@ -44,7 +44,7 @@ func paidOrders(t *testing.T, db *gorm.DB, n int) (svc *fulfillment.Service, ids
 		if i == n-1 {
 			break // the last stays pending
 		}
-		if _, err := svc.ConfirmPayment(ctx, fulfillment.PaymentConfirmation{OrderID: o.ID, Provider: fulfillment.ProviderDemo,
+		if _, err := svc.ConfirmPayment(ctx, fulfillment.PaymentConfirmation{OrderID: o.ID, OrderPublicID: o.PublicID, Provider: fulfillment.ProviderDemo,
 			EventID: "demo:" + ids[i], AmountCents: o.TotalCents, Currency: o.Currency}); err != nil {
 			t.Fatal(err)
 		}
