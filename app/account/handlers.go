@@ -5,7 +5,10 @@ import (
 	"errors"
 	"net/http"
 	"net/url"
+	"strings"
 	"time"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/labstack/echo/v4"
 	"gorm.io/gorm"
@@ -170,10 +173,20 @@ func owner(c echo.Context) checkout.Owner {
 	return checkout.Owner{Key: web.SessionOf(c).OwnerKey(), CustomerID: CustomerID(c)}
 }
 
-// safeNext keeps a post-sign-in destination on this site.
+// safeNext keeps a post-sign-in destination on this site: a path that starts with one "/",
+// has no scheme or host, and holds no backslash or control character anywhere (browsers drop
+// tabs and newlines and read "\\" as "/", so "/\t/evil.example" would become
+// "//evil.example", another site). Anything else becomes "/account".
 func safeNext(next string) string {
-	if len(next) == 0 || next[0] != '/' || len(next) > 1 && (next[1] == '/' || next[1] == '\\') {
-		return "/account"
+	const fallback = "/account"
+	if !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || strings.ContainsRune(next, '\\') ||
+		strings.IndexFunc(next, unicode.IsControl) >= 0 || !utf8.ValidString(next) {
+		return fallback
+	}
+	u, err := url.Parse(next)
+	if err != nil || u.Scheme != "" || u.Host != "" || u.User != nil || u.Opaque != "" ||
+		!strings.HasPrefix(u.Path, "/") || strings.HasPrefix(u.Path, "//") || strings.ContainsRune(u.Path, '\\') {
+		return fallback
 	}
 	return next
 }
