@@ -16,8 +16,11 @@ import (
 )
 
 // LikelyChanged are the questions most likely to have changed since the last consultation,
-// in the order a re-consultation offers them: season and climate, then concerns, then goals.
-var LikelyChanged = []string{"climate", "skin_concerns", "hair_concerns", "hair_goals", "sensitivity"}
+// in the order a re-consultation offers them: season and climate, then concerns, then goals,
+// then the answers that decide what is safe to put in a formula (a pregnancy, new reactions,
+// more sun), which must never be carried over unseen.
+var LikelyChanged = []string{"climate", "skin_concerns", "hair_concerns", "hair_goals", "sensitivity",
+	"skin_reactions", "sun_exposure", "pregnancy"}
 
 // Prefill starts a new consultation for the customer, pre-filled with the answers of their
 // latest completed one, positioned at the first of LikelyChanged on their path. It returns the
@@ -119,11 +122,17 @@ func (h *Handlers) ReconsultShow(c echo.Context) error {
 	return h.env.Render.Render(c, http.StatusOK, "account/reconsult", v)
 }
 
-// ComparePair is one line's old and new product side by side.
+// ComparePair is one line's old and new product side by side. Old is the product the
+// customer last bought in that line (Bought) or, for a line never bought, the one the earlier
+// consultation recommended. A line on one side only has OnlyOld (no longer recommended) or
+// OnlyNew (newly recommended) set, and no changes.
 type ComparePair struct {
 	Line       string          `json:"line"`
 	Old        catalog.Product `json:"old"`
 	New        catalog.Product `json:"new"`
+	Bought     bool            `json:"old_is_bought"`
+	OnlyOld    bool            `json:"only_old,omitempty"`
+	OnlyNew    bool            `json:"only_new,omitempty"`
 	OldPreview string          `json:"old_preview_url"`
 	NewPreview string          `json:"new_preview_url"`
 	Changes    []Change        `json:"changes"`
@@ -168,7 +177,11 @@ func (h *Handlers) Compare(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	v.Pairs, v.Answers, err = h.compareConsultations(oldC, newC)
+	owned, _, err := h.ownedProducts(ctx, cust.ID, newC.profile)
+	if err != nil {
+		return err
+	}
+	v.Pairs, v.Answers, err = h.compareConsultations(oldC, newC, owned)
 	if err != nil {
 		return err
 	}
@@ -188,7 +201,10 @@ func (h *Handlers) ownConsultation(ctx context.Context, c echo.Context, cust *Cu
 	return h.consultationOf(ctx, r)
 }
 
-func (h *Handlers) compareConsultations(oldC, newC *consultation) ([]ComparePair, []AnswerChange, error) {
+// compareConsultations pairs, line by line, what the customer has (the latest product bought
+// in each line, else the earlier recommendation) with what the new consultation recommends,
+// and lists every answer that differs, including questions asked on one side only.
+func (h *Handlers) compareConsultations(oldC, newC *consultation, owned []OwnedProduct) ([]ComparePair, []AnswerChange, error) {
 	cur := h.d.Catalog.Current()
 	oldRec, err := cur.Recommend(oldC.profile)
 	if err != nil {
@@ -198,22 +214,66 @@ func (h *Handlers) compareConsultations(oldC, newC *consultation) ([]ComparePair
 	if err != nil {
 		return nil, nil, err
 	}
-	var pairs []ComparePair
-	for _, n := range newRec {
-		for _, o := range oldRec {
-			if o.Line == n.Line {
-				pairs = append(pairs, h.pair(o, n))
-			}
+	before := map[string]catalog.Product{} // line → what the customer has
+	bought := map[string]bool{}
+	var order []string // lines in the order they are first met: new recommendation first
+	for _, o := range oldRec {
+		before[o.Line] = o
+	}
+	for _, op := range owned { // most recently bought first
+		if op.decodeProblem == "" && !bought[op.Line] {
+			before[op.Line], bought[op.Line] = op.Product, true
 		}
 	}
+	var pairs []ComparePair
+	seen := map[string]bool{}
+	for _, n := range newRec {
+		seen[n.Line] = true
+		o, ok := before[n.Line]
+		if !ok {
+			pairs = append(pairs, ComparePair{Line: n.LineLabel, New: n, OnlyNew: true,
+				NewPreview: products.PreviewURL(n.Code, ""), Changes: []Change{}})
+			continue
+		}
+		p := h.pair(o, n)
+		p.Bought = bought[n.Line]
+		pairs = append(pairs, p)
+	}
+	for _, o := range oldRec {
+		order = append(order, o.Line)
+	}
+	for _, op := range owned {
+		order = append(order, op.Line)
+	}
+	for _, line := range order {
+		if seen[line] {
+			continue
+		}
+		seen[line] = true
+		o := before[line]
+		pairs = append(pairs, ComparePair{Line: o.LineLabel, Old: o, Bought: bought[line], OnlyOld: true,
+			OldPreview: products.PreviewURL(o.Code, ""), Changes: []Change{}})
+	}
+
 	var answers []AnswerChange
 	was := map[string]AnswerLine{}
 	for _, a := range oldC.answers {
 		was[a.QuestionID] = a
 	}
+	now := map[string]bool{}
 	for _, a := range newC.answers {
-		if w, ok := was[a.QuestionID]; ok && w.Answer != a.Answer {
+		now[a.QuestionID] = true
+		w, ok := was[a.QuestionID]
+		switch {
+		case !ok:
+			answers = append(answers, AnswerChange{Question: a.Question, From: "not asked before", To: a.Answer})
+		case w.Answer != a.Answer:
 			answers = append(answers, AnswerChange{Question: a.Question, From: w.Answer, To: a.Answer})
+		}
+	}
+	for _, a := range oldC.answers {
+		if !now[a.QuestionID] {
+			answers = append(answers, AnswerChange{Question: a.Question, From: a.Answer, To: "no longer asked"})
 		}
 	}
 	return pairs, answers, nil

@@ -12,6 +12,7 @@ import (
 
 	"atelier/app/account"
 	"atelier/app/apptest"
+	"atelier/catalog"
 	"atelier/questionnaire"
 )
 
@@ -383,5 +384,55 @@ func TestReconsultIsPrivate(t *testing.T) {
 	}
 	if r := s.Client().Get(loc); r.StatusCode != http.StatusSeeOther || !strings.HasPrefix(r.Location(), "/account/signin") {
 		t.Fatalf("signed out: %d %q", r.StatusCode, r.Location())
+	}
+}
+
+// TestReconsultComparesWithWhatWasBought: the "before" side is the product the customer
+// actually has (the latest bought in each line), and a line bought but no longer recommended
+// is shown on its own, still reorderable, as are answers given on one side only.
+func TestReconsultComparesWithWhatWasBought(t *testing.T) {
+	s := apptest.New(t)
+	cust, c, oldID := consulted(t, s, "ada@example.com")
+	cat, err := catalog.Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	serumLine, err := cat.Line("serum")
+	if err != nil {
+		t.Fatal(err)
+	}
+	mine := moisturiser(t, catalog.Selection{"base": {"rich_cream"}})
+	serum := product(t, serumLine, nil)
+	paidOrder(t, s, &cust.ID, "ada@example.com", serum)
+	paidOrder(t, s, &cust.ID, "ada@example.com", mine)
+
+	r := c.JSON(http.MethodPost, "/api/v1/quiz/sessions?from=latest", nil)
+	var st quizState
+	r.JSON(t, &st)
+	if r.StatusCode != http.StatusCreated {
+		t.Fatalf("from=latest: %d %s", r.StatusCode, r.Body)
+	}
+	if resp := c.JSON(http.MethodPost, "/api/v1/quiz/sessions/"+st.ID+"/answers",
+		map[string]any{"question_id": "climate", "value": "dry"}); resp.StatusCode != http.StatusOK {
+		t.Fatalf("change climate: %d %s", resp.StatusCode, resp.Body)
+	}
+	page := c.Get("/account/compare?old=" + url.QueryEscape(oldID) + "&new=" + url.QueryEscape(st.ID))
+	if page.StatusCode != http.StatusOK {
+		t.Fatalf("compare: %d %.500s", page.StatusCode, page.Body)
+	}
+	forms := compareForm.FindAllStringSubmatch(page.Body, -1)
+	if len(forms) != 3 {
+		t.Fatalf("add-to-bag forms %v: want what you have and the new moisturiser, and the serum", forms)
+	}
+	if forms[0][1] != mine.Code {
+		t.Errorf("before side is %s, want the moisturiser bought, %s", forms[0][1], mine.Code)
+	}
+	if forms[2][1] != serum.Code {
+		t.Errorf("last form is %s, want the serum bought, %s", forms[2][1], serum.Code)
+	}
+	for _, want := range []string{"What you have", "Not in your new recommendation", "Humid → Dry"} {
+		if !strings.Contains(page.Body, want) {
+			t.Errorf("compare page lacks %q", want)
+		}
 	}
 }
