@@ -181,11 +181,11 @@ func TestCompleteProfile(t *testing.T) {
 	if a["where"] != "M5V 2T6" {
 		t.Errorf("postal code stored as %q", a["where"])
 	}
-	if p.Evidence["trait.curly"] != "you said your hair is curly" || p.Evidence["concern.dryness"] != "you rated dryness 5 of 5" {
+	if p.Evidence["hair_type.curly"] != "you said your hair is curly" || p.Evidence["concern.dryness"] != "you rated dryness 5 of 5" {
 		t.Errorf("evidence %v", p.Evidence)
 	}
-	if !strings.Contains(p.Evidence["trait.cold"], "postal code") {
-		t.Errorf("climate evidence %q", p.Evidence["trait.cold"])
+	if !strings.Contains(p.Evidence["climate.cold"], "postal code") {
+		t.Errorf("climate evidence %q", p.Evidence["climate.cold"])
 	}
 	sum := strings.Join(p.Summary(), "\n")
 	for _, want := range []string{"Your hair: curly (tight curls)", "Your climate: cold", "You asked for: vegan", "Your label will read: Ana Maria"} {

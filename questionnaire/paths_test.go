@@ -181,8 +181,8 @@ func checkProfile(t *testing.T, quiz *Quiz, a Answers, st State) {
 			if _, ok := knownTrait(k, v); !ok {
 				fail("trait %s=%s not in the vocabulary", k, v)
 			}
-			if p.Evidence["trait."+v] == "" {
-				fail("no evidence for trait.%s", v)
+			if p.Evidence[k+"."+v] == "" {
+				fail("no evidence for %s.%s", k, v)
 			}
 		}
 	}

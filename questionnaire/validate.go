@@ -163,7 +163,7 @@ func (l *loader) checkOption(q *Question, i int) {
 				l.add(line, q.ID, "option %q sets trait %s to %q, which is not one of %s", o.Value, k, v, strings.Join(TraitVocabulary[k], ", "))
 				continue
 			}
-			o.traitList = append(o.traitList, kv{k, v, "trait." + v})
+			o.traitList = append(o.traitList, kv{k, v, k + "." + v})
 		}
 	}
 	for _, k := range sortedKeys(o.Flags) {
@@ -227,7 +227,7 @@ func (l *loader) checkTarget(q *Question) {
 					l.add(l.line(q, "options"), q.ID, "location option %q must be a %s value (%s)", o.Value, key, strings.Join(TraitVocabulary[key], ", "))
 					continue
 				}
-				o.traitList = append([]kv{{key, o.Value, "trait." + o.Value}}, o.traitList...)
+				o.traitList = append([]kv{{key, o.Value, key + "." + o.Value}}, o.traitList...)
 			}
 		case KindScale, KindNumber:
 			l.checkBands(q, key)
@@ -259,7 +259,7 @@ func (l *loader) checkBands(q *Question, key string) {
 		if i > 0 && b.Below != nil && q.Bands[i-1].Below != nil && *b.Below <= *q.Bands[i-1].Below {
 			l.add(line, q.ID, "bands must be in increasing order of below")
 		}
-		b.ev = "trait." + b.Value
+		b.ev = key + "." + b.Value
 	}
 }
 
