@@ -141,13 +141,12 @@ func (l *Line) conflict(cfg []int, keep []bool, p *Profile, score [][]int64) *Co
 			ce.Conflicts = append(ce.Conflicts, c)
 		}
 	}
-	for _, r := range l.cat.activeHardRules(p) {
-		for _, d := range l.dims {
-			for _, o := range l.chosenIn(d, cfg) {
-				if o.hasTag(r.tag) {
-					ce.Conflicts = append(ce.Conflicts, Conflict{Dimension: d.id, Options: []string{o.id},
-						Message: o.label + ": " + r.because(p)})
-				}
+	hard := l.cat.activeHardRules(p)
+	for _, d := range l.dims {
+		for _, o := range l.chosenIn(d, cfg) {
+			for _, msg := range hardExclusions(o, hard, p) {
+				ce.Conflicts = append(ce.Conflicts, Conflict{Dimension: d.id, Options: []string{o.id},
+					Message: o.label + ": " + msg})
 			}
 		}
 	}
@@ -223,11 +222,9 @@ func (l *Line) Availability(sel Selection, p Profile) ([]DimensionAvailability, 
 			oa := OptionAvailability{Option: o.id, Label: o.label, PriceDeltaCents: o.price,
 				Selected: known[lit.Var] && cfg[lit.Var] == lit.Val}
 			oa.Available = possible[lit.Var][lit.Val]
-			for _, r := range hardRules {
-				if o.hasTag(r.tag) {
-					oa.Available = false
-					oa.Reasons = append(oa.Reasons, o.label+": "+r.because(&p))
-				}
+			for _, msg := range hardExclusions(o, hardRules, &p) {
+				oa.Available = false
+				oa.Reasons = append(oa.Reasons, o.label+": "+msg)
 			}
 			if !oa.Available && len(oa.Reasons) == 0 {
 				oa.Reasons = l.whyNot(o, cfg, known)

@@ -150,3 +150,76 @@ func TestAvailabilityExplains(t *testing.T) {
 		})
 	}
 }
+
+// TestHardReasonsOncePerOption: retinol carries two tags that the pregnant flag excludes
+// (retinoid, not_pregnancy_safe); the shopper reads why it is left out once, not twice.
+func TestHardReasonsOncePerOption(t *testing.T) {
+	c := mustDefault(t)
+	for _, p := range []Profile{
+		{Flags: map[string]bool{"pregnant": true}, Evidence: map[string]string{"flag.pregnant": "you are pregnant or nursing"}},
+		{Flags: map[string]bool{"pregnant": true}},
+	} {
+		for _, l := range c.lines {
+			prod, err := l.Best(p)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, ch := range prod.Choices {
+				if dup := repeated(ch.Reasons, ""); dup != "" {
+					t.Errorf("%s %s: reason %q appears twice in %q", l.id, ch.Dimension, dup, ch.Reasons)
+				}
+				if dup := repeated(ch.Reasons, "Retinol"); dup != "" {
+					t.Errorf("%s %s: Retinol is explained twice: %q", l.id, ch.Dimension, ch.Reasons)
+				}
+			}
+			av, err := l.Availability(prod.Selection(), p)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, d := range av {
+				for _, o := range d.Options {
+					if o.Option == "retinol" && len(o.Reasons) != 1 {
+						t.Errorf("%s: retinol greyed out with %q, want one reason", l.id, o.Reasons)
+					}
+				}
+			}
+			if l.byDim["actives"] == nil || l.byDim["actives"].byID["retinol"] == nil {
+				continue
+			}
+			_, err = l.Customize(prod.Selection(), Selection{"actives": {"retinol"}}, p)
+			var ce *ConflictError
+			if !errors.As(err, &ce) {
+				t.Fatalf("%s: adding retinol while pregnant: %v", l.id, err)
+			}
+			n := 0
+			for _, cf := range ce.Conflicts {
+				if slices.Equal(cf.Options, []string{"retinol"}) && strings.HasPrefix(cf.Message, "Retinol: ") {
+					n++
+				}
+			}
+			if n != 1 {
+				t.Errorf("%s: retinol named in %d conflicts: %+v", l.id, n, ce.Conflicts)
+			}
+		}
+	}
+}
+
+// repeated returns the first string that occurs twice in list among those containing sub
+// ("" for any), where for sub != "" each string counts once per line it mentions sub.
+func repeated(list []string, sub string) string {
+	seen := map[string]bool{}
+	for _, s := range list {
+		key := s
+		if sub != "" {
+			if !strings.Contains(s, sub) {
+				continue
+			}
+			key = sub
+		}
+		if seen[key] {
+			return s
+		}
+		seen[key] = true
+	}
+	return ""
+}

@@ -183,18 +183,39 @@ func (c *Catalog) activeHardRules(p *Profile) []*profileRule {
 	return out
 }
 
-// hardReasons explains which options of d the profile's hard rules left out.
+// hardReasons explains which options of d the profile's hard rules left out: one sentence per
+// distinct reason, naming each option once even when several rules exclude it.
 func hardReasons(d *dimension, hard []*profileRule, p *Profile) []string {
-	var out []string
-	for _, r := range hard {
-		var left []*option
-		for _, o := range d.options {
-			if o.hasTag(r.tag) {
-				left = append(left, o)
+	var msgs []string
+	var left [][]*option
+	for _, o := range d.options {
+		for _, msg := range hardExclusions(o, hard, p) {
+			i := slices.Index(msgs, msg)
+			if i < 0 {
+				i = len(msgs)
+				msgs, left = append(msgs, msg), append(left, nil)
 			}
+			left[i] = append(left[i], o)
 		}
-		if len(left) > 0 {
-			out = append(out, "Left out "+labelList(left, "and")+": "+r.because(p))
+	}
+	out := make([]string, len(msgs))
+	for i, msg := range msgs {
+		out[i] = "Left out " + labelList(left[i], "and") + ": " + msg
+	}
+	return out
+}
+
+// hardExclusions says why the profile's hard rules exclude o, once per flag: retinol carries
+// both retinoid and not_pregnancy_safe, and a pregnant shopper should read why only once.
+func hardExclusions(o *option, hard []*profileRule, p *Profile) []string {
+	var out, flags []string
+	for _, r := range hard {
+		if !o.hasTag(r.tag) || slices.Contains(flags, r.flag) {
+			continue
+		}
+		flags = append(flags, r.flag)
+		if msg := r.because(p); !slices.Contains(out, msg) {
+			out = append(out, msg)
 		}
 	}
 	return out

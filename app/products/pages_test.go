@@ -51,7 +51,7 @@ func TestProductPage(t *testing.T) {
 			"Why we chose each part", "Customise", `action="/p/` + p.Code + `/customize"`, `action="/bag/add"`,
 			// an unavailable option is disabled, described, and its reason is visible text
 			`value="` + copt + `" disabled aria-describedby="why-` + cdim + `-` + copt + `"`,
-			`<p class="why" id="why-` + cdim + `-` + copt + `"><span class="sr-only">Not available: </span>`,
+			`<div class="why" id="why-` + cdim + `-` + copt + `"><span class="sr-only">Not available: </span>`,
 			`name="only" value="` + cdim + `:` + copt + `"`,
 		}},
 		{"lower-case code redirects", "/p/" + strings.ToLower(p.Code), http.StatusMovedPermanently, "/p/" + p.Code, nil},
@@ -80,6 +80,33 @@ func TestProductPage(t *testing.T) {
 			}
 		}
 	})
+}
+
+// TestProductPageListsReasons: an option greyed out for several reasons shows them as a list,
+// not run together ("Choose at most 3 actives This vitamin C…").
+func TestProductPageListsReasons(t *testing.T) {
+	s := apptest.New(t)
+	line, _ := s.Deps.Catalog.Current().Line("serum")
+	p, _ := line.Best(catalog.Profile{})
+	av, _ := line.Availability(p.Selection(), catalog.Profile{})
+	body := html.UnescapeString(s.Client().Get("/p/" + p.Code).Body)
+	found := false
+	for _, d := range av {
+		for _, o := range d.Options {
+			if len(o.Reasons) < 2 {
+				continue
+			}
+			found = true
+			var items strings.Builder
+			for _, r := range o.Reasons {
+				items.WriteString("<li>" + r + "</li>")
+			}
+			contains(t, body, `id="why-`+d.Dimension+`-`+o.Option+`"><span class="sr-only">Not available: </span><ul>`+items.String()+`</ul></div>`)
+		}
+	}
+	if !found {
+		t.Fatal("the serum's best product has no option greyed out for several reasons; pick another product for this test")
+	}
 }
 
 func TestCustomizePage(t *testing.T) {
