@@ -71,7 +71,7 @@ func (s *Server) routes() {
 	e.POST("/staff/followups/:id/skip", s.staff.FollowupSkip, s.staff.Page(fulfillment.RoleCare))
 	e.POST("/staff/followups/:id/reassign", s.staff.FollowupReassign, s.staff.Page(fulfillment.RoleAdmin))
 	e.POST("/staff/followups/:id/resolve-hold", s.staff.FollowupResolveHold, s.staff.Page(fulfillment.RoleAdmin))
-	e.GET("/staff/outbox", s.staff.Outbox, s.staff.Page())
+	e.GET("/staff/outbox", s.staff.Outbox, s.staff.Page(fulfillment.RoleAdmin))
 	e.GET("/staff/quiz", s.staff.Quiz, s.staff.Page())
 	e.GET("/staff/team", s.staff.Team, s.staff.Page(fulfillment.RoleAdmin))
 	e.POST("/staff/team", s.staff.TeamAdd, s.staff.Page(fulfillment.RoleAdmin))

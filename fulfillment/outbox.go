@@ -1,6 +1,9 @@
 package fulfillment
 
-import "time"
+import (
+	"strings"
+	"time"
+)
 
 // Outbox message kinds.
 const (
@@ -11,7 +14,23 @@ const (
 	MailSignInLink            = "sign_in_link"
 	MailPasswordReset         = "password_reset"
 	MailOrderRefunded         = "order_refunded"
+	// The customer account's one-time links ("account_" + the token's purpose): whoever
+	// reads one of these bodies can sign in as the customer.
+	MailAccountSignIn = "account_signin"
+	MailAccountReset  = "account_reset"
+	MailAccountVerify = "account_verify"
 )
+
+// RedactedBody replaces the body of a finished message that carried a secret.
+const RedactedBody = "(removed after delivery: this email carried a one-time sign-in link)"
+
+// CarriesSecret reports whether messages of kind hold a secret in their body (a sign-in,
+// password-reset or verification link): every "account_" kind, and the sign-in and reset
+// kinds. Their bodies are never shown in the console, never handed to a log-only mailer,
+// and are replaced by RedactedBody once the message is finished.
+func CarriesSecret(kind string) bool {
+	return kind == MailSignInLink || kind == MailPasswordReset || strings.HasPrefix(kind, "account_")
+}
 
 // Outbox statuses. sending is a claimed message (CAS), with ClaimUntil bounding a crash.
 const (
@@ -39,3 +58,6 @@ type OutboxMessage struct {
 	CreatedAt     time.Time  `json:"created_at"`
 	SentAt        *time.Time `json:"sent_at,omitempty"`
 }
+
+// CarriesSecret reports whether the message's body holds a one-time link (see CarriesSecret).
+func (m OutboxMessage) CarriesSecret() bool { return CarriesSecret(m.Kind) }

@@ -92,7 +92,11 @@ func (s *Service) DeliverOutbox(ctx context.Context, m Mailer) (DeliveryReport, 
 			}
 			progressed = true
 			handled++
-			if err := s.finishMessage(ctx, msg, m.Send(ctx, msg.To, msg.Subject, msg.Body), isLogOnly(m), &rep); err != nil {
+			body, logOnly := msg.Body, isLogOnly(m)
+			if logOnly && msg.CarriesSecret() {
+				body = RedactedBody // a log is read by more people than the customer's inbox
+			}
+			if err := s.finishMessage(ctx, msg, m.Send(ctx, msg.To, msg.Subject, body), logOnly, &rep); err != nil {
 				return rep, err
 			}
 		}
@@ -138,6 +142,9 @@ func (s *Service) finishMessage(ctx context.Context, msg *OutboxMessage, sendErr
 		upd["next_attempt_at"] = now.Add(s.backoff(msg.Attempts))
 		rep.Retried++
 		s.log.Warn("outbox: send failed, will retry", "message_id", msg.ID, "kind", msg.Kind, "attempts", msg.Attempts, slog.Any("error", sendErr))
+	}
+	if upd["status"] != OutboxPending && msg.CarriesSecret() {
+		upd["body"] = RedactedBody // finished: nobody needs the link any more
 	}
 	// Only the claim we made may finish the message (attempts identifies it).
 	return s.db.WithContext(ctx).Model(&OutboxMessage{}).

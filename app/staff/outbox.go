@@ -16,10 +16,19 @@ type outboxView struct {
 	web.Page
 	Status   string
 	Statuses []string
-	Messages []fulfillment.OutboxMessage
+	Messages []outboxRow
 }
 
-// Outbox lists customer emails with their text, newest first (GET /staff/outbox?status=).
+// outboxRow is one email as the console shows it: Hidden messages carry a one-time link,
+// and their Body is empty.
+type outboxRow struct {
+	fulfillment.OutboxMessage
+	Hidden bool
+}
+
+// Outbox lists customer emails with their text, newest first (admin; GET
+// /staff/outbox?status=). The bodies of emails that carry a sign-in, reset or verification
+// link are never shown: with one, anyone reading the page could sign in as the customer.
 func (h *Handlers) Outbox(c echo.Context) error {
 	status := c.QueryParam("status")
 	if status != "" && !contains(OutboxStatuses, status) {
@@ -29,7 +38,13 @@ func (h *Handlers) Outbox(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	v := &outboxView{Status: status, Statuses: OutboxStatuses, Messages: msgs}
+	v := &outboxView{Status: status, Statuses: OutboxStatuses, Messages: make([]outboxRow, len(msgs))}
+	for i, m := range msgs {
+		if m.CarriesSecret() {
+			m.Body = ""
+		}
+		v.Messages[i] = outboxRow{OutboxMessage: m, Hidden: m.CarriesSecret()}
+	}
 	v.Title = "Outbox"
 	return h.env.Render.Render(c, http.StatusOK, "staff/outbox", v)
 }
