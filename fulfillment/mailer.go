@@ -63,7 +63,8 @@ type SMTPMailer struct {
 	TLSConfig *tls.Config
 }
 
-// Send delivers one message; any failure is returned for the outbox to retry.
+// Send delivers one message; any failure before the server accepts the message is returned
+// for the outbox to retry, and nothing after it is.
 func (m SMTPMailer) Send(ctx context.Context, to, subject, body string) error {
 	if strings.ContainsAny(to+subject+m.From, "\r\n") {
 		return errors.New("smtp: header contains a line break")
@@ -125,7 +126,10 @@ func (m SMTPMailer) Send(ctx context.Context, to, subject, body string) error {
 	if err := w.Close(); err != nil {
 		return fmt.Errorf("smtp end of data: %w", err)
 	}
-	return c.Quit()
+	// The server has accepted the message: from here on a failure must not make the outbox
+	// send it again. A server that drops the connection instead of answering QUIT is common.
+	_ = c.Quit()
+	return nil
 }
 
 func parseFrom(from string) (string, error) {

@@ -146,8 +146,10 @@ func (s *Service) finishMessage(ctx context.Context, msg *OutboxMessage, sendErr
 	if upd["status"] != OutboxPending && msg.CarriesSecret() {
 		upd["body"] = RedactedBody // finished: nobody needs the link any more
 	}
-	// Only the claim we made may finish the message (attempts identifies it).
-	return s.db.WithContext(ctx).Model(&OutboxMessage{}).
+	// Only the claim we made may finish the message (attempts identifies it). The message
+	// has gone out, or not, whatever happened to ctx meanwhile: record it even when ctx was
+	// cancelled (a shutdown mid-send), or it stays "sending" and is sent again after its claim.
+	return s.db.WithContext(context.WithoutCancel(ctx)).Model(&OutboxMessage{}).
 		Where("id = ? AND status = ? AND attempts = ?", msg.ID, OutboxSending, msg.Attempts).Updates(upd).Error
 }
 
