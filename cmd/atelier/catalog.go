@@ -15,6 +15,9 @@ func catalogCmd(c config, args []string, stdout io.Writer) error {
 	}
 	switch args[0] {
 	case "stats":
+		if len(args) != 1 {
+			return usagef("catalog stats: takes no arguments, not %q", args[1])
+		}
 		reg, err := loadCatalog(c.CatalogFile)
 		if err != nil {
 			return err

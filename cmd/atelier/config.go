@@ -73,12 +73,20 @@ var envVars = map[string]string{
 	"smtp-url":          "ATELIER_SMTP_URL",
 }
 
-// parseConfig reads the global flags of args (before the subcommand) and the environment,
-// and returns the config and the remaining arguments.
+// flagsAfter names the commands that take no arguments of their own, so the flags may also
+// follow them: "atelier serve -addr :9000" is "atelier -addr :9000 serve".
+var flagsAfter = map[string]bool{"serve": true, "migrate": true, "version": true, "worker": true}
+
+// parseConfig reads the flags of args (before the command, or after one of flagsAfter) and
+// the environment, and returns the config and the command with its remaining arguments.
 func parseConfig(name string, args []string, getenv func(string) string, stderr io.Writer) (config, []string, error) {
 	var c config
 	fs := flag.NewFlagSet(name, flag.ContinueOnError)
 	fs.SetOutput(stderr)
+	fs.Usage = func() {
+		fmt.Fprintf(fs.Output(), "%s\n\nflags:\n", usage)
+		fs.PrintDefaults()
+	}
 	env := func(flagName, def string) string {
 		if v := strings.TrimSpace(getenv(envVars[flagName])); v != "" {
 			return v
@@ -107,11 +115,24 @@ func parseConfig(name string, args []string, getenv func(string) string, stderr 
 	fs.StringVar(&workerEvery, "worker-interval", env("worker-interval", "30s"), "how often the in-process scheduler and outbox run; 0 turns them off (env ATELIER_WORKER_INTERVAL)")
 	fs.StringVar(&demoData, "demo-data", env("demo-data", "true"), "load a small demo store (200 customers, a demo admin) on the first start; never with -production (env ATELIER_DEMO_DATA)")
 	fs.StringVar(&c.SMTPURL, "smtp-url", env("smtp-url", ""), "SMTP server for customer email, smtp://user:pass@host:587?from=atelier@example.com; empty logs emails in the outbox (env ATELIER_SMTP_URL)")
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
+	parse := func(args []string) error {
+		if err := fs.Parse(args); err != nil {
+			if errors.Is(err, flag.ErrHelp) {
+				return err
+			}
+			return usagef("%v", err)
+		}
+		return nil
+	}
+	if err := parse(args); err != nil {
+		return c, nil, err
+	}
+	rest := fs.Args()
+	if len(rest) > 0 && flagsAfter[rest[0]] {
+		if err := parse(rest[1:]); err != nil {
 			return c, nil, err
 		}
-		return c, nil, usagef("%v", err)
+		rest = append([]string{rest[0]}, fs.Args()...)
 	}
 	var err error
 	if c.Dev, err = parseBool("dev", dev); err != nil {
@@ -171,7 +192,7 @@ func parseConfig(name string, args []string, getenv func(string) string, stderr 
 	if !validSize(c.BodyLimit) {
 		return c, nil, usagef("body-limit %q: want a size such as 512K or 1M", c.BodyLimit)
 	}
-	return c, fs.Args(), nil
+	return c, rest, nil
 }
 
 func parseBool(name, v string) (bool, error) {

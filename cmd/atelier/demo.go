@@ -44,6 +44,9 @@ func demoCmd(ctx context.Context, c config, log *slog.Logger, args []string, std
 		}
 		return usagef("%v", err)
 	}
+	if fs.NArg() > 0 {
+		return usagef("demo seed: unexpected argument %q; want [--customers N] [--seed S]", fs.Arg(0))
+	}
 	if *n < 1 || *n > 1_000_000 {
 		return usagef("--customers %d: want 1 to 1000000", *n)
 	}

@@ -51,8 +51,10 @@ commands:
   demo       seed [--customers N] [--seed S]: write a realistic year of demo history and score it
   staff      add --email E --role R [--name N] [--password-stdin] | token --email E
   worker     run the follow-up scheduler and the email outbox until stopped
+  help       print this
 
-Run "atelier -h" for the flags; every flag also has an ATELIER_* environment variable.`
+The flags go before the command, or after serve, migrate, version or worker; every flag
+also has an ATELIER_* environment variable.`
 
 // run is the whole program, with its world passed in so tests can run it.
 func run(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
@@ -64,6 +66,9 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	cmd := "serve"
 	if len(rest) > 0 {
 		cmd, rest = rest[0], rest[1:]
+	}
+	if (flagsAfter[cmd] || cmd == "help") && len(rest) > 0 {
+		return usagef("%s takes no arguments, not %q; run \"atelier -h\" for the flags", cmd, rest[0])
 	}
 	switch cmd {
 	case "serve":
@@ -81,7 +86,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	case "demo":
 		return demoCmd(ctx, c, log, rest, stdout, stderr)
 	case "help":
-		fmt.Fprintln(stdout, usage)
+		fmt.Fprintf(stdout, "%s\n\nRun \"atelier -h\" for the flags.\n", usage)
 		return nil
 	default:
 		return usagef("unknown command %q\n%s", cmd, usage)

@@ -4,9 +4,11 @@ import (
 	"bufio"
 	"context"
 	"errors"
+	"flag"
 	"io"
 	"net/http"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"regexp"
 	"strings"
@@ -74,6 +76,15 @@ func TestUsageErrors(t *testing.T) {
 		{name: "bad addr", args: []string{"-addr", "8080"}, want: "addr"},
 		{name: "unknown command", args: []string{"frobnicate"}, want: "unknown command"},
 		{name: "bad bool", env: map[string]string{"ATELIER_DEV": "maybe"}, want: "dev"},
+		{name: "unknown flag after serve", args: []string{"serve", "-nope"}, want: "flag provided but not defined"},
+		{name: "unknown flag after migrate", args: []string{"migrate", "-nope"}, want: "flag provided but not defined"},
+		{name: "bad flag value after serve", args: []string{"serve", "-addr", "8080"}, want: "addr"},
+		{name: "argument after serve", args: []string{"serve", "now"}, want: "no arguments"},
+		{name: "argument after version", args: []string{"version", "extra"}, want: "no arguments"},
+		{name: "argument after worker", args: []string{"worker", "extra"}, want: "no arguments"},
+		{name: "argument after help", args: []string{"help", "serve"}, want: "no arguments"},
+		{name: "argument after catalog stats", args: []string{"catalog", "stats", "extra"}, want: "no arguments"},
+		{name: "argument after demo seed", args: []string{"demo", "seed", "extra"}, want: "unexpected argument"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -90,6 +101,75 @@ func TestUsageErrors(t *testing.T) {
 				t.Fatalf("err = %v, want a usage error mentioning %q", err, tt.want)
 			}
 		})
+	}
+}
+
+// TestFlagsAfterCommand: the flags may follow serve (and the other commands without
+// arguments), and win over the same flags before it.
+func TestFlagsAfterCommand(t *testing.T) {
+	db := "sqlite:" + filepath.Join(t.TempDir(), "f.db")
+	c, rest, err := parseConfig("atelier", []string{"-database", db, "-addr", ":1", "serve", "-addr", ":9000"}, env(nil), io.Discard)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.Addr != ":9000" || c.DatabaseURL != db || len(rest) != 1 || rest[0] != "serve" {
+		t.Fatalf("addr %q, database %q, rest %q; want :9000, %s, [serve]", c.Addr, c.DatabaseURL, rest, db)
+	}
+	// other commands keep what follows them as their own arguments
+	_, rest, err = parseConfig("atelier", []string{"catalog", "decode", "-x"}, env(nil), io.Discard)
+	if err != nil || len(rest) != 3 {
+		t.Fatalf("catalog decode -x: rest %q, err %v", rest, err)
+	}
+}
+
+// TestHelpListsCommands: -h, before or after serve, lists the commands and the flags.
+func TestHelpListsCommands(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel() // a wrongly started server stops at once
+	for _, args := range [][]string{{"-h"}, {"serve", "-h"}} {
+		var out strings.Builder
+		err := run(ctx, args, env(map[string]string{"ATELIER_ADDR": "127.0.0.1:0",
+			"ATELIER_DATABASE_URL": "sqlite:" + filepath.Join(t.TempDir(), "h.db")}), io.Discard, &out)
+		if !errors.Is(err, flag.ErrHelp) {
+			t.Fatalf("%q: err = %v, want flag.ErrHelp", args, err)
+		}
+		for _, want := range []string{"commands:", "  migrate ", "  worker ", "  staff ", "-addr", "-database"} {
+			if !strings.Contains(out.String(), want) {
+				t.Errorf("%q does not mention %s:\n%s", args, want, out.String())
+			}
+		}
+	}
+}
+
+// TestMainExitStatus runs main in a child process: a usage error exits 2, -h exits 0.
+func TestMainExitStatus(t *testing.T) {
+	if args := os.Getenv("ATELIER_TEST_MAIN_ARGS"); args != "" {
+		os.Args = append([]string{"atelier"}, strings.Fields(args)...)
+		main()
+		os.Exit(0)
+	}
+	for _, tc := range []struct {
+		args string
+		want int
+	}{
+		{"migrate -nope", 2},
+		{"version extra", 2},
+		{"-h", 0},
+	} {
+		cmd := exec.Command(os.Args[0], "-test.run=^TestMainExitStatus$")
+		cmd.Env = append(os.Environ(), "ATELIER_TEST_MAIN_ARGS="+tc.args, "ATELIER_ADDR=127.0.0.1:0",
+			"ATELIER_DATABASE_URL=sqlite:"+filepath.Join(t.TempDir(), "x.db"))
+		out, err := cmd.CombinedOutput()
+		code := 0
+		var ee *exec.ExitError
+		if errors.As(err, &ee) {
+			code = ee.ExitCode()
+		} else if err != nil {
+			t.Fatal(err)
+		}
+		if code != tc.want {
+			t.Errorf("atelier %s: exit %d, want %d\n%s", tc.args, code, tc.want, out)
+		}
 	}
 }
 
