@@ -64,8 +64,21 @@ func (h *Handlers) Login(c echo.Context) error {
 	return c.Redirect(http.StatusSeeOther, next)
 }
 
-// Logout ends the staff session (POST /staff/logout).
+// Logout ends the staff session (POST /staff/logout) on the server too: deleting the cookie's
+// keys alone would leave a copy of the cookie working until SessionLifetime. A cookie session
+// cannot be revoked by itself, so signing out moves the member's session epoch on, which ends
+// every session of theirs, on every device.
 func (h *Handlers) Logout(c echo.Context) error {
+	m, err := h.sessionMember(c)
+	if err != nil {
+		return err
+	}
+	if m != nil {
+		if err := h.accounts.SignOut(ctx(c), m.Actor(), m.ID); err != nil {
+			return err
+		}
+		h.env.Log.Info("staff signed out", "staff_id", m.ID)
+	}
 	endStaffSession(web.SessionOf(c))
 	return c.Redirect(http.StatusSeeOther, "/staff/login?signed_out=1")
 }

@@ -162,3 +162,32 @@ func TestFormsNeedTheCSRFToken(t *testing.T) {
 	}
 	wantStatus(t, c.Get("/staff"), http.StatusOK) // still signed in: the logout without a token did nothing
 }
+
+// TestLogoutRevokesTheCookie: a copy of the session cookie (a shared computer, a proxy log,
+// malware) stops working when its owner signs out, in the console and on the API.
+func TestLogoutRevokesTheCookie(t *testing.T) {
+	s := apptest.New(t)
+	m := addStaff(t, s, "cal@atelier.test", fulfillment.RoleCare)
+	c := signIn(t, s, "cal@atelier.test")
+	u, _ := url.Parse(s.URL)
+	thief := s.Client()
+	thief.HTTP.Jar.SetCookies(u, c.HTTP.Jar.Cookies(u))
+	wantStatus(t, thief.Get("/staff/followups"), http.StatusOK)
+
+	wantStatus(t, c.PostForm("/staff/logout", nil), http.StatusSeeOther)
+	r := thief.Get("/staff/followups")
+	wantStatus(t, r, http.StatusSeeOther)
+	if r.Location() != "/staff/login?next=%2Fstaff%2Ffollowups" {
+		t.Errorf("redirect to %q", r.Location())
+	}
+	wantStatus(t, thief.JSON("GET", "/api/v1/staff/followups", nil), http.StatusUnauthorized)
+	audit, err := accounts(s).Audit(context.Background(), m.ID)
+	if err != nil || len(audit) == 0 || audit[len(audit)-1].Action != "staff.sign_out" {
+		t.Errorf("sign-out not audited: %v %+v", err, audit)
+	}
+	// Signing in again works, and a logout without a session changes nothing.
+	c = signIn(t, s, "cal@atelier.test")
+	wantStatus(t, c.Get("/staff"), http.StatusOK)
+	wantStatus(t, s.Client().PostForm("/staff/logout", nil), http.StatusSeeOther)
+	wantStatus(t, c.Get("/staff"), http.StatusOK)
+}

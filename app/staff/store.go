@@ -255,6 +255,14 @@ func (a *Accounts) Disable(ctx context.Context, actor fulfillment.Actor, id uint
 	})
 }
 
+// SignOut ends every session of a member when they sign out (their own action, audited as
+// such): the session cookie they signed out of, and any copy of it, no longer works.
+func (a *Accounts) SignOut(ctx context.Context, actor fulfillment.Actor, id uint) error {
+	return a.change(ctx, actor, id, "staff.sign_out", func(m *Member) (map[string]any, string, string) {
+		return map[string]any{"epoch": m.Epoch + 1}, "", ""
+	})
+}
+
 // SignOutEverywhere ends every session of a member.
 func (a *Accounts) SignOutEverywhere(ctx context.Context, actor fulfillment.Actor, id uint) error {
 	return a.change(ctx, actor, id, "staff.sign_out_everywhere", func(m *Member) (map[string]any, string, string) {
