@@ -46,17 +46,22 @@ func (s *Service) GetByPublicID(ctx context.Context, publicID string) (*Order, e
 	return &o, err
 }
 
-// GetForOwner returns the order only to the session that created it (ownerKey) or to its
-// customer (customerID); anyone else gets ErrNotFound, so existence does not leak.
+// GetForOwner returns a customer's order only to that customer (customerID), and a guest
+// order (no customer) only to the session that created it (ownerKey); anyone else gets
+// ErrNotFound, so existence does not leak. The owner key never unlocks a customer's order:
+// the browser that placed it may be someone else's by now.
 func (s *Service) GetForOwner(ctx context.Context, id uint, ownerKey string, customerID *uint) (*Order, error) {
 	o, err := s.Get(ctx, id)
 	if err != nil {
 		return nil, err
 	}
-	if ownerKey != "" && o.OwnerKey == ownerKey {
-		return o, nil
+	if o.CustomerID != nil {
+		if customerID != nil && *customerID == *o.CustomerID {
+			return o, nil
+		}
+		return nil, ErrNotFound
 	}
-	if customerID != nil && o.CustomerID != nil && *customerID == *o.CustomerID {
+	if ownerKey != "" && o.OwnerKey == ownerKey {
 		return o, nil
 	}
 	return nil, ErrNotFound

@@ -123,23 +123,34 @@ func TestCreateOrderAndOwnership(t *testing.T) {
 		if o.SubtotalCents != 2*1000+3*3900 || o.TotalCents != o.SubtotalCents+500 || o.Status != OrderPendingPayment {
 			t.Fatalf("totals/status wrong: %+v", o)
 		}
-		got, err := s.GetForOwner(ctx, o.ID, "session-a", nil)
+		got, err := s.GetForOwner(ctx, o.ID, "", &cust)
 		if err != nil || len(got.Items) != 2 || got.Items[1].LineTotalCents != 3*3900 || got.Items[0].Formula == "" {
-			t.Fatalf("owner read: %v %+v", err, got)
+			t.Fatalf("customer read: %v %+v", err, got)
 		}
-		if _, err := s.GetForOwner(ctx, o.ID, "", &cust); err != nil {
-			t.Fatalf("customer read: %v", err)
+		guest, err := s.CreateOrder(ctx, validOrder("session-g", 1, 1))
+		if err != nil {
+			t.Fatal(err)
 		}
+		if _, err := s.GetForOwner(ctx, guest.ID, "session-g", nil); err != nil {
+			t.Fatalf("guest read by its session: %v", err)
+		}
+		if _, err := s.GetForOwner(ctx, guest.ID, "session-g", &cust); err != nil {
+			t.Fatalf("guest read by its session, signed in since: %v", err)
+		}
+		// The session that placed a customer's order is not the customer: after sign-out
+		// the same owner key, alone or with another customer, reads nothing.
 		other := uint(7)
 		for _, c := range []struct {
+			id   uint
 			key  string
 			cust *uint
-		}{{"session-b", nil}, {"", nil}, {"", &other}} {
-			if _, err := s.GetForOwner(ctx, o.ID, c.key, c.cust); !errors.Is(err, ErrNotFound) {
-				t.Fatalf("stranger %q read: %v", c.key, err)
+		}{{o.ID, "session-a", nil}, {o.ID, "session-a", &other}, {o.ID, "session-b", nil}, {o.ID, "", nil}, {o.ID, "", &other},
+			{guest.ID, "session-b", nil}, {guest.ID, "", &cust}} {
+			if _, err := s.GetForOwner(ctx, c.id, c.key, c.cust); !errors.Is(err, ErrNotFound) {
+				t.Fatalf("order %d read by %q/%v: %v, want ErrNotFound", c.id, c.key, c.cust, err)
 			}
 		}
-		if _, err := s.GetForOwner(ctx, o.ID+1000, "session-a", nil); !errors.Is(err, ErrNotFound) {
+		if _, err := s.GetForOwner(ctx, o.ID+1000, "", &cust); !errors.Is(err, ErrNotFound) {
 			t.Fatalf("missing order: %v", err)
 		}
 		list, err := s.ListForCustomer(ctx, cust)

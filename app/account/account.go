@@ -96,7 +96,7 @@ func (h *Handlers) Delete(c echo.Context) error {
 		return err
 	}
 	h.env.Log.Info("customer account deleted", "customer_id", cust.ID)
-	web.SessionOf(c).Clear(false)
+	web.SessionOf(c).Clear()
 	v := &authView{Heading: "Your account is deleted", Message: "We erased your personal details. Orders stay in our books without your name, email or address, as the law requires."}
 	v.Title = v.Heading
 	return h.env.Render.Render(c, http.StatusOK, "account/sent", v)

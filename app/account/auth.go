@@ -74,15 +74,16 @@ func (h *Handlers) SignIn(c echo.Context) error {
 	return seeOther(c, next)
 }
 
-// SignOut is POST /account/signout: it ends this browser's session (the visitor keeps their
-// anonymous bag key); with everywhere=1 it ends every session of the account.
+// SignOut is POST /account/signout: it ends this browser's session, owner key included, so the
+// browser goes on as a new guest and nobody who uses it next reaches the customer's bag or
+// orders; with everywhere=1 it ends every session of the account.
 func (h *Handlers) SignOut(c echo.Context) error {
 	if cust := CurrentCustomer(c); cust != nil && c.FormValue("everywhere") != "" {
 		if _, err := h.store.EndSessions(c.Request().Context(), cust.ID); err != nil {
 			return err
 		}
 	}
-	web.SessionOf(c).Clear(true)
+	web.SessionOf(c).Clear()
 	return seeOther(c, "/")
 }
 

@@ -7,10 +7,13 @@ import (
 
 	"gorm.io/gorm"
 	"gorm.io/gorm/clause"
+
+	"atelier/app/web"
 )
 
 // Owner names whose bag (or order) it is: the cookie session's owner key and, when signed
-// in, the customer.
+// in, the customer. The owner key alone reaches only what has no customer: a customer's bag
+// and orders are theirs, reachable only with them signed in.
 type Owner struct {
 	Key        string
 	CustomerID *uint
@@ -28,13 +31,15 @@ func NewBagStore(db *gorm.DB, now func() time.Time) *BagStore {
 }
 
 // find returns the owner's bag with its items (oldest first), or nil when there is none. A
-// signed-in customer's bag is found by customer first, so it follows them across devices.
+// signed-in customer's bag is found by customer, so it follows them across devices; failing
+// that, their session's guest bag (see ensure). The owner key finds only a bag without a
+// customer: a customer's bag keeps the key of the session it was made in, and that browser
+// may since have been signed out and be someone else's.
 func (s *BagStore) find(tx *gorm.DB, o Owner) (*Bag, error) {
 	var b Bag
-	q := tx.Preload("Items", func(db *gorm.DB) *gorm.DB { return db.Order("id") })
-	var err error
+	q := func() *gorm.DB { return tx.Preload("Items", func(db *gorm.DB) *gorm.DB { return db.Order("id") }) }
 	if o.CustomerID != nil {
-		err = q.Where("customer_id = ?", *o.CustomerID).Order("id").Take(&b).Error
+		err := q().Where("customer_id = ?", *o.CustomerID).Order("id").Take(&b).Error
 		if err == nil {
 			return &b, nil
 		}
@@ -45,7 +50,7 @@ func (s *BagStore) find(tx *gorm.DB, o Owner) (*Bag, error) {
 	if o.Key == "" {
 		return nil, nil
 	}
-	err = q.Where("owner_key = ?", o.Key).Take(&b).Error
+	err := q().Where("owner_key = ? AND customer_id IS NULL", o.Key).Take(&b).Error
 	if errors.Is(err, gorm.ErrRecordNotFound) {
 		return nil, nil
 	}
@@ -61,23 +66,45 @@ func (s *BagStore) Get(ctx context.Context, o Owner) (*Bag, error) {
 	return &Bag{OwnerKey: o.Key, CustomerID: o.CustomerID}, nil
 }
 
-// ensure returns the owner's bag, creating it when missing (safe when two requests race).
+// ensure returns the owner's bag, creating it when missing (safe when two requests race). A
+// signed-in customer's change to their session's guest bag makes it theirs. The owner key is
+// unique among bags, so a key still held by another customer's bag (made in a session that
+// ended without a new key: signed out elsewhere, or before sign-out renewed it) is first given
+// up: that bag is found by its customer, and the key gets a new bag.
 func (s *BagStore) ensure(tx *gorm.DB, o Owner) (*Bag, error) {
 	b, err := s.find(tx, o)
-	if err != nil || b != nil {
-		return b, err
+	if err != nil {
+		return nil, err
+	}
+	if b != nil {
+		if b.CustomerID == nil && o.CustomerID != nil {
+			if err := tx.Model(&Bag{}).Where("id = ?", b.ID).Update("customer_id", *o.CustomerID).Error; err != nil {
+				return nil, err
+			}
+			b.CustomerID = o.CustomerID
+		}
+		return b, nil
 	}
 	now := s.now().UTC()
+	// Here o's customer (if any) has no bag, so a customer's bag holding the key is another's.
+	if err := tx.Model(&Bag{}).Where("owner_key = ? AND customer_id IS NOT NULL", o.Key).
+		Update("owner_key", retiredKeyPrefix+web.RandomID(18)).Error; err != nil {
+		return nil, err
+	}
 	nb := Bag{OwnerKey: o.Key, CustomerID: o.CustomerID, Rev: 1, CreatedAt: now, UpdatedAt: now}
 	if err := tx.Clauses(clause.OnConflict{Columns: []clause.Column{{Name: "owner_key"}}, DoNothing: true}).Create(&nb).Error; err != nil {
 		return nil, err
 	}
-	b, err = s.find(tx, Owner{Key: o.Key})
+	b, err = s.find(tx, o)
 	if err == nil && b == nil {
 		err = errors.New("checkout: bag vanished after insert")
 	}
 	return b, err
 }
+
+// retiredKeyPrefix marks the owner key ensure gives a customer's bag in place of a session's
+// key; no session key (base64url) contains its colon.
+const retiredKeyPrefix = "customer:"
 
 func (s *BagStore) bump(tx *gorm.DB, bagID uint) error {
 	return tx.Model(&Bag{}).Where("id = ?", bagID).
@@ -169,15 +196,16 @@ func (s *BagStore) change(ctx context.Context, o Owner, itemID uint, op func(*go
 	})
 }
 
-// Units counts the units in bag bagID, or in the customer's bag; one indexed query for the
-// count shown in every page's header.
+// Units counts the units in the customer's bag, or in guest bag bagID (0 once it belongs to a
+// customer, like find); one indexed query for the count shown in every page's header.
 func (s *BagStore) Units(ctx context.Context, bagID uint, customerID *uint) (int, error) {
 	var n int64
-	q := s.db.WithContext(ctx).Table("bag_items").Select("COALESCE(SUM(bag_items.quantity), 0)")
+	q := s.db.WithContext(ctx).Table("bag_items").Select("COALESCE(SUM(bag_items.quantity), 0)").
+		Joins("JOIN bags ON bags.id = bag_items.bag_id")
 	if customerID != nil {
-		q = q.Joins("JOIN bags ON bags.id = bag_items.bag_id").Where("bags.customer_id = ?", *customerID)
+		q = q.Where("bags.customer_id = ?", *customerID)
 	} else {
-		q = q.Where("bag_id = ?", bagID)
+		q = q.Where("bags.id = ? AND bags.customer_id IS NULL", bagID)
 	}
 	err := q.Scan(&n).Error
 	return int(n), err
@@ -211,10 +239,11 @@ func (s *BagStore) EmptyAfterPayment(ctx context.Context, orderID uint) error {
 	})
 }
 
-// AttachCustomer gives the visitor's bag (owner key) to a customer who just signed in. When
-// the customer already has a bag (from another device), the visitor's items move into it:
-// quantities of the same product add up to MaxQuantity, and lines beyond MaxItems stay
-// behind in the visitor's bag. Idempotent.
+// AttachCustomer gives the visitor's guest bag (owner key, no customer) to a customer who
+// just signed in. When the customer already has a bag (from another device), the visitor's
+// items move into it: quantities of the same product add up to MaxQuantity, and lines beyond
+// MaxItems stay behind in the visitor's bag. A bag that already has a customer stays theirs,
+// whoever signs in with its key. Idempotent.
 func (s *BagStore) AttachCustomer(ctx context.Context, ownerKey string, customerID uint) error {
 	return s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		guest, err := s.find(tx, Owner{Key: ownerKey})
@@ -225,8 +254,8 @@ func (s *BagStore) AttachCustomer(ctx context.Context, ownerKey string, customer
 		if err != nil {
 			return err
 		}
-		if mine == nil || mine.ID == guest.ID {
-			return tx.Model(&Bag{}).Where("id = ?", guest.ID).Update("customer_id", customerID).Error
+		if mine == nil {
+			return tx.Model(&Bag{}).Where("id = ? AND customer_id IS NULL", guest.ID).Update("customer_id", customerID).Error
 		}
 		now, lines := s.now().UTC(), len(mine.Items)
 		for _, g := range guest.Items {

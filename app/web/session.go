@@ -200,14 +200,11 @@ func (s *Session) Delete(key string) {
 	}
 }
 
-// Clear empties the session but keeps the owner key, e.g. on sign-out (a shopper's bag and
-// quiz stay theirs); pass keepOwner false to start wholly afresh.
-func (s *Session) Clear(keepOwner bool) {
-	owner := s.String("owner")
+// Clear empties the session, owner key included, e.g. on sign-out: the browser starts afresh
+// as a new guest, so nothing its previous visitor owned (a bag, a consultation, an order placed
+// as a guest) stays reachable from it. What was attached to an account stays with the account.
+func (s *Session) Clear() {
 	clear(s.s.Values)
-	if keepOwner && owner != "" {
-		s.s.Values["owner"] = owner
-	}
 	s.dirty = true
 }
 
