@@ -42,6 +42,7 @@ func Migrations() []database.Migration {
 			return err
 		}},
 		{Version: 9, Name: "covering indexes for the loyalty dashboard", Up: func(tx *gorm.DB) error { return loyalty.EnsureIndexes(tx) }},
+		{Version: 10, Name: "one customer feedback answer per order item", Up: fulfillment.MigrateFeedbackPerItem},
 	}
 }
 

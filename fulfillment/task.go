@@ -64,15 +64,18 @@ type FollowUpTask struct {
 }
 
 // Feedback is a satisfaction rating (1–5), from the customer's feedback link or recorded
-// by staff when completing a follow-up.
+// by staff when completing a follow-up. The customer answers once per order item:
+// OrderItemID is unique, so a new answer replaces the previous one and scores count it once.
+// Staff ratings leave it nil (one per completed task).
 type Feedback struct {
-	ID         uint      `gorm:"primaryKey" json:"id"`
-	OrderID    *uint     `gorm:"index" json:"order_id,omitempty"`
-	CustomerID *uint     `gorm:"index" json:"customer_id,omitempty"`
-	TaskID     *uint     `gorm:"index" json:"task_id,omitempty"`
-	Email      string    `gorm:"size:254;not null;default:'';index" json:"email"`
-	Rating     int       `gorm:"not null" json:"rating"`
-	Note       string    `gorm:"type:text" json:"note,omitempty"`
-	Source     string    `gorm:"size:16;not null" json:"source"` // "customer" or "staff"
-	At         time.Time `gorm:"not null" json:"at"`
+	ID          uint      `gorm:"primaryKey" json:"id"`
+	OrderID     *uint     `gorm:"index" json:"order_id,omitempty"`
+	OrderItemID *uint     `gorm:"uniqueIndex" json:"order_item_id,omitempty"`
+	CustomerID  *uint     `gorm:"index" json:"customer_id,omitempty"`
+	TaskID      *uint     `gorm:"index" json:"task_id,omitempty"`
+	Email       string    `gorm:"size:254;not null;default:'';index" json:"email"`
+	Rating      int       `gorm:"not null" json:"rating"`
+	Note        string    `gorm:"type:text" json:"note,omitempty"`
+	Source      string    `gorm:"size:16;not null" json:"source"` // "customer" or "staff"
+	At          time.Time `gorm:"not null" json:"at"`
 }

@@ -284,14 +284,18 @@ func (s *Service) changeTask(ctx context.Context, taskID uint, a Actor, to, note
 	return s.GetTask(ctx, taskID)
 }
 
-// FeedbackInput is a customer's answer to the feedback link of an order.
+// FeedbackInput is a customer's answer to the feedback link of an order, about one of its
+// items.
 type FeedbackInput struct {
-	OrderID uint
-	Rating  int // 1–5
-	Note    string
+	OrderID     uint
+	OrderItemID uint // an item of the order
+	Rating      int  // 1–5
+	Note        string
 }
 
-// RecordFeedback stores the customer's rating for an order. A rating of 1 or 2 creates a
+// RecordFeedback stores the customer's rating of an order item. There is one answer per
+// item: answering again replaces the rating and note (an upsert on the item), so however
+// often the link is used the scores count one answer. A rating of 1 or 2 creates a
 // high-priority recovery task (once per order, however often the customer answers).
 func (s *Service) RecordFeedback(ctx context.Context, in FeedbackInput) (*Feedback, error) {
 	fe := fieldErrors{}
@@ -310,13 +314,27 @@ func (s *Service) RecordFeedback(ctx context.Context, in FeedbackInput) (*Feedba
 		if err != nil {
 			return err
 		}
+		if !slices.ContainsFunc(o.Items, func(it OrderItem) bool { return it.ID == in.OrderItemID }) {
+			return &ValidationError{Fields: map[string]string{"item": "Please choose one of the order's products."}}
+		}
+		var before Feedback
+		had := tx.Where("order_item_id = ?", in.OrderItemID).Limit(1).Find(&before).RowsAffected == 1
 		now := s.clock()
-		fb = Feedback{OrderID: &o.ID, CustomerID: o.CustomerID, Email: o.Email, Rating: in.Rating,
+		fb = Feedback{OrderID: &o.ID, OrderItemID: &in.OrderItemID, CustomerID: o.CustomerID, Email: o.Email, Rating: in.Rating,
 			Note: strings.TrimSpace(in.Note), Source: "customer", At: now}
-		if err := tx.Create(&fb).Error; err != nil {
+		err = tx.Clauses(clause.OnConflict{Columns: []clause.Column{{Name: "order_item_id"}},
+			DoUpdates: clause.AssignmentColumns([]string{"customer_id", "email", "rating", "note", "at"})}).Create(&fb).Error
+		if err != nil {
 			return err
 		}
-		if err := s.audit(tx, Actor{Role: "customer"}, "order.feedback", object("order", o.ID), "", fmt.Sprint(in.Rating), ""); err != nil {
+		if err := tx.Where("order_item_id = ?", in.OrderItemID).Take(&fb).Error; err != nil {
+			return err
+		}
+		from := ""
+		if had {
+			from = fmt.Sprint(before.Rating)
+		}
+		if err := s.audit(tx, Actor{Role: "customer"}, "order.feedback", object("order", o.ID), from, fmt.Sprint(in.Rating), fmt.Sprintf("item %d", in.OrderItemID)); err != nil {
 			return err
 		}
 		if in.Rating <= 2 {

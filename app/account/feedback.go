@@ -42,14 +42,14 @@ func (h *Handlers) refine(code string, stored catalog.Selection, fb Feedback, pr
 	return &Refined{Product: p, Changes: changes}, nil
 }
 
-// record saves the rating with fulfillment (a low one opens a recovery task there) and
-// returns the refined product for item.
+// record saves the rating of item with fulfillment (one answer per item: a new one replaces
+// the last; a low one opens a recovery task there) and returns the refined product for item.
 func (h *Handlers) record(ctx context.Context, o *fulfillment.Order, it fulfillment.OrderItem, fb Feedback, prof catalog.Profile) (*Refined, error) {
 	if err := fb.Validate(); err != nil {
 		return nil, err
 	}
 	note := it.Name + ": " + fb.Summary()
-	if _, err := h.d.Orders.RecordFeedback(ctx, fulfillment.FeedbackInput{OrderID: o.ID, Rating: fb.Rating, Note: note}); err != nil {
+	if _, err := h.d.Orders.RecordFeedback(ctx, fulfillment.FeedbackInput{OrderID: o.ID, OrderItemID: it.ID, Rating: fb.Rating, Note: note}); err != nil {
 		return nil, err
 	}
 	if o.CustomerID != nil && h.d.OnCustomerChanged != nil {

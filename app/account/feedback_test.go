@@ -1,12 +1,15 @@
 package account_test
 
 import (
+	"context"
 	"net/url"
 	"strings"
 	"testing"
 
+	"atelier/app/account"
 	"atelier/app/apptest"
 	"atelier/catalog"
+	"atelier/fulfillment"
 )
 
 // TestFeedbackAnswersInScaleOrder checks that every radio group of the feedback page lists
@@ -71,4 +74,38 @@ func TestFeedbackAnswersInScaleOrder(t *testing.T) {
 			last = i
 		}
 	})
+}
+
+// The feedback link works signed out and without a limit, so it must not let a rating be
+// counted more than once: three 5★ answers and then a 4★ about one product are one answer (the
+// last), and the customer's satisfaction is that of one fresh 4★.
+func TestFeedbackLinkAnsweredAgainCountsOnce(t *testing.T) {
+	s := apptest.New(t)
+	cust, err := customers(s).Create(context.Background(), account.NewCustomer{Email: "ada@example.com", Name: "Ada"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	o := paidOrder(t, s, &cust.ID, cust.Email, moisturiser(t, catalog.Selection{"base": {"rich_cream"}}))
+	for range 3 {
+		if r := s.Client().PostForm("/feedback/"+o.PublicID, url.Values{"rating": {"5"}}); r.StatusCode != 200 {
+			t.Fatalf("feedback: %d %.300s", r.StatusCode, r.Body)
+		}
+	}
+	if r := s.Client().PostForm("/feedback/"+o.PublicID, url.Values{"rating": {"4"}, "note": {"lovely"}}); r.StatusCode != 200 {
+		t.Fatalf("changed answer: %d", r.StatusCode)
+	}
+	var rows []fulfillment.Feedback
+	if err := s.DB.Where("order_id = ?", o.ID).Find(&rows).Error; err != nil {
+		t.Fatal(err)
+	}
+	if len(rows) != 1 || rows[0].Rating != 4 {
+		t.Fatalf("feedback rows: %+v", rows)
+	}
+	var sc struct{ Satisfaction int }
+	if err := s.DB.Table("customer_scores").Where("customer_id = ?", cust.ID).Take(&sc).Error; err != nil {
+		t.Fatal(err)
+	}
+	if sc.Satisfaction != 67 { // one fresh 4★: (75 + 0.5·50) / 1.5; four answers would give 89
+		t.Fatalf("satisfaction %d, want 67 (one answer)", sc.Satisfaction)
+	}
 }

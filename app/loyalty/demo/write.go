@@ -122,8 +122,12 @@ func (g *gen) write(tx *gorm.DB) error {
 		byOrder[orders[i].ID] = &orders[i]
 	}
 	var jobs []fulfillment.ProductionJob
+	firstItem := map[uint]uint{} // order → its first item, which the demo's feedback rates
 	for _, it := range items {
 		o := byOrder[it.OrderID]
+		if _, ok := firstItem[o.ID]; !ok {
+			firstItem[o.ID] = it.ID
+		}
 		j := fulfillment.ProductionJob{OrderID: o.ID, OrderItemID: it.ID, Unit: 1, Version: 1, CreatedAt: *o.PaidAt, UpdatedAt: o.UpdatedAt,
 			ShippedAt: o.ShippedAt, DeliveredAt: o.DeliveredAt}
 		switch o.Status {
@@ -174,8 +178,11 @@ func (g *gen) write(tx *gorm.DB) error {
 		if o.DeliveredAt != nil && g.rng.Float64() < 0.35 {
 			at := o.DeliveredAt.Add(g.days(3, 20))
 			if at.Before(now) {
-				feedback = append(feedback, fulfillment.Feedback{OrderID: &oid, CustomerID: &cid, Email: o.Email, Rating: g.stars(p.mood),
-					Source: "customer", At: at})
+				fb := fulfillment.Feedback{OrderID: &oid, CustomerID: &cid, Email: o.Email, Rating: g.stars(p.mood), Source: "customer", At: at}
+				if item, ok := firstItem[o.ID]; ok {
+					fb.OrderItemID = &item
+				}
+				feedback = append(feedback, fb)
 			}
 		}
 	}
