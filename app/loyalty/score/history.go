@@ -84,14 +84,20 @@ type Facts struct {
 	Orders int // paid orders, all time
 	// DaysSinceLastOrder is -1 when there is no order.
 	DaysSinceLastOrder int
-	TenureDays         int
+	// UseElapsedPercent is DaysSinceLastOrder as a percentage of the last order's expected use
+	// (the longest item's, DefaultUseDays when unknown): 100 means the product should just be
+	// used up, 200 that it ran out as long ago as it was meant to last. -1 when there is no
+	// order.
+	UseElapsedPercent int
+	TenureDays        int
 }
 
 // FactsOf derives the facts of h at now.
 func FactsOf(h History, now time.Time) Facts {
-	f := Facts{Orders: len(h.Orders), DaysSinceLastOrder: -1, TenureDays: days(now.Sub(h.Since))}
+	f := Facts{Orders: len(h.Orders), DaysSinceLastOrder: -1, UseElapsedPercent: -1, TenureDays: days(now.Sub(h.Since))}
 	if last, ok := lastOrder(h.Orders); ok {
-		f.DaysSinceLastOrder = days(now.Sub(last.PaidAt))
+		f.DaysSinceLastOrder = max(days(now.Sub(last.PaidAt)), 0)
+		f.UseElapsedPercent = f.DaysSinceLastOrder * 100 / useDays(last)
 	}
 	if f.TenureDays < 0 {
 		f.TenureDays = 0

@@ -49,6 +49,7 @@ type Criteria struct {
 	Potential          *Range `yaml:"potential" json:"potential,omitempty"`
 	Orders             *Range `yaml:"orders" json:"orders,omitempty"`
 	DaysSinceLastOrder *Range `yaml:"days_since_last_order" json:"days_since_last_order,omitempty"`
+	UseElapsedPercent  *Range `yaml:"use_elapsed_percent" json:"use_elapsed_percent,omitempty"`
 	TenureDays         *Range `yaml:"tenure_days" json:"tenure_days,omitempty"`
 }
 
@@ -66,19 +67,20 @@ func (c Criteria) list() []criterion {
 		{"potential", c.Potential, func(s Scores, _ Facts) int { return s.Potential.Value }},
 		{"orders", c.Orders, func(_ Scores, f Facts) int { return f.Orders }},
 		{"days_since_last_order", c.DaysSinceLastOrder, func(_ Scores, f Facts) int { return f.DaysSinceLastOrder }},
+		{"use_elapsed_percent", c.UseElapsedPercent, func(_ Scores, f Facts) int { return f.UseElapsedPercent }},
 		{"tenure_days", c.TenureDays, func(_ Scores, f Facts) int { return f.TenureDays }},
 	}
 }
 
 // Match reports whether scores and facts satisfy every range. A customer without orders never
-// matches a range on days_since_last_order.
+// matches a range on days_since_last_order or use_elapsed_percent.
 func (c Criteria) Match(s Scores, f Facts) bool {
 	for _, k := range c.list() {
 		if k.r == nil {
 			continue
 		}
-		if k.name == "days_since_last_order" && f.DaysSinceLastOrder < 0 {
-			return false
+		if (k.name == "days_since_last_order" || k.name == "use_elapsed_percent") && k.v(s, f) < 0 {
+			return false // no order
 		}
 		if !k.r.Holds(k.v(s, f)) {
 			return false

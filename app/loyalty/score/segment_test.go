@@ -15,7 +15,10 @@ func scores(sat, val, loy, pot int) score.Scores {
 
 func TestAssignDefaultSegmentsAtBoundaries(t *testing.T) {
 	segs := score.DefaultSegments()
-	old := score.Facts{Orders: 3, DaysSinceLastOrder: 20, TenureDays: 400}
+	old := score.Facts{Orders: 3, DaysSinceLastOrder: 20, UseElapsedPercent: 33, TenureDays: 400}
+	lastOrderAgo := func(days, useDays int) score.Facts {
+		return score.Facts{Orders: 3, DaysSinceLastOrder: days, UseElapsedPercent: days * 100 / useDays, TenureDays: 700}
+	}
 	tests := []struct {
 		name string
 		s    score.Scores
@@ -29,6 +32,11 @@ func TestAssignDefaultSegmentsAtBoundaries(t *testing.T) {
 		{"champion at 70/60", scores(70, 10, 60, 0), old, "champions"},
 		{"satisfaction 69 is no champion", scores(69, 10, 60, 0), old, "steady"},
 		{"loyalty 59 is neither champion nor occasional", scores(70, 10, 59, 0), old, "steady"},
+		{"champion at twice the expected use (120 of 60 days)", scores(90, 10, 80, 0), lastOrderAgo(120, 60), "champions"},
+		{"121 of 60 days is no champion", scores(90, 10, 80, 0), lastOrderAgo(121, 60), "steady"},
+		{"a 90-day product: champion at 180 days", scores(90, 10, 80, 0), lastOrderAgo(180, 90), "champions"},
+		{"292 days after the last order: lapsed, not champion", scores(95, 40, 60, 0), lastOrderAgo(292, 60), "lapsed"},
+		{"champions need an order", scores(90, 10, 80, 0), score.Facts{Orders: 0, DaysSinceLastOrder: -1, UseElapsedPercent: -1, TenureDays: 400}, "steady"},
 		{"lapsed at exactly 180 days", scores(50, 0, 0, 0), score.Facts{Orders: 1, DaysSinceLastOrder: 180, TenureDays: 400}, "lapsed"},
 		{"179 days is not lapsed", scores(50, 0, 0, 0), score.Facts{Orders: 1, DaysSinceLastOrder: 179, TenureDays: 400}, "steady"},
 		{"no orders is never lapsed", scores(50, 0, 0, 0), score.Facts{Orders: 0, DaysSinceLastOrder: -1, TenureDays: 400}, "steady"},
@@ -115,4 +123,29 @@ func FuzzLoadSegments(f *testing.F) {
 			segs.Assign(scores(50, 50, 50, 50), score.Facts{DaysSinceLastOrder: -1})
 		}
 	})
+}
+
+// The audit's case: a customer who reordered one formula monthly and then stopped 292 days ago
+// keeps a loyalty of 60 from that past; three fresh 5★ ratings used to make them a champion.
+// The last order is far past twice its expected use, so they are lapsed.
+func TestLapsedCustomerWithFreshRatingsIsNoChampion(t *testing.T) {
+	now := time.Date(2026, 11, 23, 12, 0, 0, 0, time.UTC)
+	day := 24 * time.Hour
+	h := score.History{Since: now.Add(-700 * day)}
+	for _, ago := range []time.Duration{352, 322, 292} {
+		h.Orders = append(h.Orders, score.Order{PaidAt: now.Add(-ago * day), TotalCents: 4400, Codes: []string{"MOI-1"}, ExpectedUseDays: 60})
+	}
+	for range 3 {
+		h.Ratings = append(h.Ratings, score.Rating{At: now, Stars: 5, Source: score.SourceFeedback})
+	}
+	s, f := score.Compute(h, now), score.FactsOf(h, now)
+	if s.Satisfaction.Value < 70 || s.Loyalty.Value < 60 {
+		t.Fatalf("the case needs champion-level scores: %+v", s)
+	}
+	if f.DaysSinceLastOrder != 292 || f.UseElapsedPercent != 486 {
+		t.Fatalf("facts %+v, want 292 days and 486%% of a 60-day use", f)
+	}
+	if got := score.DefaultSegments().Assign(s, f).Name; got != "lapsed" {
+		t.Fatalf("segment %s, want lapsed", got)
+	}
 }
