@@ -2,6 +2,7 @@ package app
 
 import (
 	"errors"
+	"io"
 	"log/slog"
 	"mime"
 	"net/http"
@@ -129,7 +130,8 @@ func (s *Server) sameOrigin(r *http.Request) bool {
 }
 
 // csrf checks a token on every state-changing request outside the JSON API and the webhooks,
-// and answers a missing or wrong token with a 403 a person can act on.
+// and answers a missing or wrong token with a 403 a person can act on. A form body over the
+// limit is answered 413: Echo's CSRF middleware ignores the failed read and finds no token.
 func (s *Server) csrf() echo.MiddlewareFunc {
 	mw := middleware.CSRFWithConfig(middleware.CSRFConfig{
 		TokenLookup:    "header:X-CSRF-Token,form:_csrf",
@@ -148,13 +150,36 @@ func (s *Server) csrf() echo.MiddlewareFunc {
 	})
 	return func(next echo.HandlerFunc) echo.HandlerFunc {
 		return func(c echo.Context) error {
+			r := c.Request()
+			var body *readErrBody
+			if r.Body != nil && r.Body != http.NoBody {
+				body = &readErrBody{ReadCloser: r.Body}
+				r.Body = body
+			}
 			reached := false
 			err := mw(func(c echo.Context) error { reached = true; return next(c) })(c)
 			var he *echo.HTTPError
 			if err != nil && !reached && errors.As(err, &he) && (he.Code == http.StatusForbidden || he.Code == http.StatusBadRequest) {
+				if body != nil && web.BodyTooLarge(body.err) {
+					return body.err
+				}
 				return web.ErrCSRF
 			}
 			return err
 		}
 	}
+}
+
+// readErrBody keeps the last error of reading a request body other than its end.
+type readErrBody struct {
+	io.ReadCloser
+	err error
+}
+
+func (b *readErrBody) Read(p []byte) (int, error) {
+	n, err := b.ReadCloser.Read(p)
+	if err != nil && err != io.EOF {
+		b.err = err
+	}
+	return n, err
 }

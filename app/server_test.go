@@ -236,12 +236,32 @@ func TestBodyLimit(t *testing.T) {
 		}
 		return c.JSON(200, v)
 	})
+	s.echo.POST("/test/form", func(c echo.Context) error { return c.String(200, c.FormValue("note")) })
 	big := `{"x":"` + strings.Repeat("a", 4096) + `"}`
-	req := httptest.NewRequest(http.MethodPost, "/api/v1/test/echo", strings.NewReader(big))
-	req.Header.Set("Content-Type", "application/json")
-	rec := do(t, s.Handler(), req)
-	if rec.Code != http.StatusRequestEntityTooLarge {
-		t.Fatalf("oversized body: %d %s", rec.Code, rec.Body.String())
+	bigForm := "_csrf=stale&note=" + strings.Repeat("a", 4096)
+	tests := []struct {
+		name, path, ctype, body string
+		chunked                 bool // no Content-Length: the limit is found while reading
+		want                    string
+	}{
+		{name: "json", path: "/api/v1/test/echo", ctype: "application/json", body: big, want: "too large"},
+		{name: "json chunked", path: "/api/v1/test/echo", ctype: "application/json", body: big, chunked: true, want: "too large"},
+		{name: "form", path: "/test/form", ctype: "application/x-www-form-urlencoded", body: bigForm, want: "too large"},
+		{name: "form chunked", path: "/test/form", ctype: "application/x-www-form-urlencoded", body: bigForm, chunked: true, want: "too large"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			req := httptest.NewRequest(http.MethodPost, tt.path, strings.NewReader(tt.body))
+			req.Header.Set("Content-Type", tt.ctype)
+			if tt.chunked {
+				req.ContentLength, req.TransferEncoding = -1, []string{"chunked"}
+			}
+			rec := do(t, s.Handler(), req)
+			if rec.Code != http.StatusRequestEntityTooLarge || !strings.Contains(rec.Body.String(), tt.want) ||
+				strings.Contains(rec.Body.String(), "code=") {
+				t.Fatalf("oversized body: %d %s", rec.Code, rec.Body.String())
+			}
+		})
 	}
 }
 

@@ -18,11 +18,10 @@ func BindJSON(c echo.Context, v any) error {
 	if err := dec.Decode(v); err != nil {
 		var se *json.SyntaxError
 		var te *json.UnmarshalTypeError
-		var mbe *http.MaxBytesError
 		switch {
 		case errors.Is(err, io.EOF):
 			return Errorf(http.StatusBadRequest, "The request body is empty; send a JSON object.")
-		case errors.As(err, &mbe):
+		case BodyTooLarge(err):
 			return Errorf(http.StatusRequestEntityTooLarge, "The request body is too large.")
 		case errors.Is(err, io.ErrUnexpectedEOF):
 			return Errorf(http.StatusBadRequest, "The JSON is malformed: it ends too early.")
@@ -58,4 +57,13 @@ func jsonKind(k string) string {
 		return "an object"
 	}
 	return fmt.Sprintf("a %s", k)
+}
+
+// BodyTooLarge reports whether err is a read of a request body stopped at its size limit:
+// by http.MaxBytesReader, or by Echo's BodyLimit middleware, which finds the limit only while
+// reading when the body came without Content-Length (chunked).
+func BodyTooLarge(err error) bool {
+	var mbe *http.MaxBytesError
+	var he *echo.HTTPError
+	return errors.As(err, &mbe) || errors.As(err, &he) && he.Code == http.StatusRequestEntityTooLarge
 }
