@@ -13,6 +13,7 @@ import (
 	"atelier/app"
 	"atelier/app/account"
 	"atelier/app/apptest"
+	"atelier/app/checkout"
 	"atelier/catalog"
 	"atelier/fulfillment"
 	"atelier/questionnaire"
@@ -38,6 +39,15 @@ func TestCustomersCannotReachEachOthersProducts(t *testing.T) {
 	}
 	if r := cb.Get("/api/v1/me/orders"); strings.Contains(r.Body, pa.Code) || strings.Contains(r.Body, "a@example.com") {
 		t.Fatal("B's orders show A's order")
+	}
+	var mine struct{ Orders []checkout.OrderJSON }
+	ra := ca.Get("/api/v1/me/orders")
+	ra.JSON(t, &mine)
+	if len(mine.Orders) != 1 || mine.Orders[0].ID != oa.ID || len(mine.Orders[0].Items) != 1 || mine.Orders[0].Items[0].Code != pa.Code {
+		t.Fatalf("A's orders: %s", ra.Body)
+	}
+	if strings.Contains(ra.Body, "payment_ref") || strings.Contains(ra.Body, `"tracking":null`) {
+		t.Fatalf("A's orders show payment internals or a null tracking list: %s", ra.Body)
 	}
 	tests := []struct {
 		name   string

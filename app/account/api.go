@@ -6,8 +6,8 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"atelier/app/checkout"
 	"atelier/app/web"
-	"atelier/fulfillment"
 )
 
 // MeJSON is GET /api/v1/me.
@@ -27,16 +27,27 @@ func (h *Handlers) APIMe(c echo.Context) error {
 		MarketingOptIn: cust.MarketingOptIn, CreatedAt: cust.CreatedAt})
 }
 
-// APIOrders is GET /api/v1/me/orders: the customer's orders, newest first, with items.
+// APIOrders is GET /api/v1/me/orders: the customer's orders, newest first, with items and
+// tracking, in the shape of GET /api/v1/orders/{id}.
 func (h *Handlers) APIOrders(c echo.Context) error {
-	orders, err := h.d.Orders.ListForCustomer(c.Request().Context(), CurrentCustomer(c).ID)
+	ctx := c.Request().Context()
+	orders, err := h.d.Orders.ListForCustomer(ctx, CurrentCustomer(c).ID)
 	if err != nil {
 		return err
 	}
-	if orders == nil {
-		orders = []fulfillment.Order{}
+	ids := make([]uint, len(orders))
+	for i := range orders {
+		ids[i] = orders[i].ID
 	}
-	return c.JSON(http.StatusOK, map[string]any{"orders": orders})
+	tracking, err := h.d.Orders.TrackingOf(ctx, ids...)
+	if err != nil {
+		return err
+	}
+	out := make([]checkout.OrderJSON, len(orders))
+	for i := range orders {
+		out[i] = checkout.NewOrderJSON(&orders[i], tracking[orders[i].ID])
+	}
+	return c.JSON(http.StatusOK, map[string]any{"orders": out})
 }
 
 // APIProducts is GET /api/v1/me/products: each distinct product bought.

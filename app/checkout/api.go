@@ -1,6 +1,7 @@
 package checkout
 
 import (
+	"context"
 	"math"
 	"net/http"
 	"time"
@@ -24,8 +25,9 @@ type apiOrderRequest struct {
 	ShippingAddress fulfillment.Address `json:"shipping_address"`
 }
 
-// apiOrder is an order in the JSON API.
-type apiOrder struct {
+// OrderJSON is an order in the JSON API (GET /api/v1/orders/{id}, /api/v1/me/orders): what
+// its shopper may see, never the store's payment internals.
+type OrderJSON struct {
 	ID              uint                `json:"id"`
 	Status          string              `json:"status"`
 	SubtotalCents   int64               `json:"subtotal_cents"`
@@ -34,13 +36,18 @@ type apiOrder struct {
 	Currency        string              `json:"currency"`
 	Email           string              `json:"email"`
 	ShippingAddress fulfillment.Address `json:"shipping_address"`
-	Items           []apiOrderItem      `json:"items"`
+	Items           []OrderItemJSON     `json:"items"`
 	PaymentURL      string              `json:"payment_url,omitempty"`
 	CreatedAt       time.Time           `json:"created_at"`
 	PaidAt          *time.Time          `json:"paid_at,omitempty"`
+	ShippedAt       *time.Time          `json:"shipped_at,omitempty"`
+	DeliveredAt     *time.Time          `json:"delivered_at,omitempty"`
+	// Tracking lists the parcels shipped so far (empty before shipping).
+	Tracking []fulfillment.Tracking `json:"tracking"`
 }
 
-type apiOrderItem struct {
+// OrderItemJSON is one line of an OrderJSON.
+type OrderItemJSON struct {
 	Code           string `json:"code"`
 	Line           string `json:"line"`
 	Name           string `json:"name"`
@@ -51,16 +58,31 @@ type apiOrderItem struct {
 	PreviewURL     string `json:"preview_url"`
 }
 
-func (h *Handlers) apiOrder(o *fulfillment.Order, payURL string) apiOrder {
-	out := apiOrder{ID: o.ID, Status: o.Status, SubtotalCents: o.SubtotalCents, ShippingCents: o.ShippingCents,
-		TotalCents: o.TotalCents, Currency: o.Currency, Email: o.Email, PaymentURL: payURL, CreatedAt: o.CreatedAt, PaidAt: o.PaidAt,
-		ShippingAddress: fulfillment.Address{Name: o.ShipName, Line1: o.ShipLine1, Line2: o.ShipLine2, City: o.ShipCity,
-			PostalCode: o.ShipPostalCode, Country: o.ShipCountry}, Items: []apiOrderItem{}}
+func (h *Handlers) apiOrder(ctx context.Context, o *fulfillment.Order, payURL string) (OrderJSON, error) {
+	tr, err := h.orders.TrackingOf(ctx, o.ID)
+	if err != nil {
+		return OrderJSON{}, err
+	}
+	out := NewOrderJSON(o, tr[o.ID])
+	out.PaymentURL = payURL
 	if payURL == "" && h.demo() && o.Status == fulfillment.OrderPendingPayment {
 		out.PaymentURL = h.env.AbsURL(DemoPayPath(o.ID))
 	}
+	return out, nil
+}
+
+// NewOrderJSON is o as its shopper sees it in the API, with its parcels (TrackingOf).
+func NewOrderJSON(o *fulfillment.Order, tracking []fulfillment.Tracking) OrderJSON {
+	out := OrderJSON{ID: o.ID, Status: o.Status, SubtotalCents: o.SubtotalCents, ShippingCents: o.ShippingCents,
+		TotalCents: o.TotalCents, Currency: o.Currency, Email: o.Email, CreatedAt: o.CreatedAt, PaidAt: o.PaidAt,
+		ShippedAt: o.ShippedAt, DeliveredAt: o.DeliveredAt,
+		ShippingAddress: fulfillment.Address{Name: o.ShipName, Line1: o.ShipLine1, Line2: o.ShipLine2, City: o.ShipCity,
+			PostalCode: o.ShipPostalCode, Country: o.ShipCountry}, Items: []OrderItemJSON{}, Tracking: tracking}
+	if out.Tracking == nil {
+		out.Tracking = []fulfillment.Tracking{}
+	}
 	for _, v := range newOrderView(o).Items {
-		out.Items = append(out.Items, apiOrderItem{Code: v.Code, Line: v.Line, Name: v.Name, Size: v.SizeLabel,
+		out.Items = append(out.Items, OrderItemJSON{Code: v.Code, Line: v.Line, Name: v.Name, Size: v.SizeLabel,
 			Quantity: v.Quantity, UnitPriceCents: v.UnitPriceCents, LineTotalCents: v.LineTotalCents, PreviewURL: v.PreviewURL})
 	}
 	return out
@@ -91,7 +113,11 @@ func (h *Handlers) APIOrderCreate(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return c.JSON(http.StatusCreated, h.apiOrder(o, url))
+	out, err := h.apiOrder(ctx, o, url)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusCreated, out)
 }
 
 // APIOrderGet returns an order to the session that placed it (or its customer); 404 to
@@ -101,7 +127,11 @@ func (h *Handlers) APIOrderGet(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return c.JSON(http.StatusOK, h.apiOrder(o, ""))
+	out, err := h.apiOrder(c.Request().Context(), o, "")
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, out)
 }
 
 // APIDemoPayment pays an order in demo mode (404 when payments run on Stripe).
@@ -110,5 +140,9 @@ func (h *Handlers) APIDemoPayment(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return c.JSON(http.StatusOK, h.apiOrder(o, ""))
+	out, err := h.apiOrder(c.Request().Context(), o, "")
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, out)
 }

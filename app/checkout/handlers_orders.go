@@ -33,29 +33,12 @@ func (h *Handlers) OrderShow(c echo.Context) error {
 	if v.Events, err = h.orders.Events(ctx, o.ID); err != nil {
 		return err
 	}
-	if o.Status == fulfillment.OrderShipped || o.Status == fulfillment.OrderDelivered {
-		for _, st := range []string{fulfillment.JobShipped, fulfillment.JobDelivered} {
-			jobs, err := h.orders.ListJobs(ctx, fulfillment.JobFilter{OrderID: &o.ID, Status: st})
-			if err != nil {
-				return err
-			}
-			for _, j := range jobs {
-				if t := (tracking{j.Carrier, j.Tracking}); t.Number != "" && !containsTracking(v.Tracking, t) {
-					v.Tracking = append(v.Tracking, t)
-				}
-			}
-		}
+	tr, err := h.orders.TrackingOf(ctx, o.ID)
+	if err != nil {
+		return err
 	}
+	v.Tracking = tr[o.ID]
 	return h.env.Render.Render(c, http.StatusOK, "checkout/order", v)
-}
-
-func containsTracking(ts []tracking, t tracking) bool {
-	for _, x := range ts {
-		if x == t {
-			return true
-		}
-	}
-	return false
 }
 
 // OrderItemPreview serves the bottle picture frozen in an order line, to its owner only.

@@ -2,10 +2,12 @@ package checkout_test
 
 import (
 	"net/http"
+	"reflect"
 	"strings"
 	"testing"
 
 	"atelier/app/apptest"
+	"atelier/app/checkout"
 	"atelier/fulfillment"
 )
 
@@ -37,6 +39,18 @@ func TestOrderPageProgress(t *testing.T) {
 	}
 	page = c.Get(path("/orders/%d", o.ID))
 	mustContain(t, page.Body, "Step 4 of 5", "La Poste", "LP123456789FR")
+	// The API shows the parcel too, and none of the store's payment internals.
+	api := c.JSON(http.MethodGet, path("/api/v1/orders/%d", o.ID), nil)
+	var got checkout.OrderJSON
+	api.JSON(t, &got)
+	if want := []fulfillment.Tracking{{Carrier: "La Poste", Number: "LP123456789FR"}}; !reflect.DeepEqual(got.Tracking, want) || got.ShippedAt == nil {
+		t.Fatalf("API order: tracking %v shipped %v, want %v", got.Tracking, got.ShippedAt, want)
+	}
+	for _, internal := range []string{"payment_ref", "payment_attempt_rev", "owner_key"} {
+		if strings.Contains(api.Body, internal) {
+			t.Errorf("API order shows %s: %s", internal, api.Body)
+		}
+	}
 	if _, err := s.Deps.Fulfillment.Transition(ctx, jobs[0].ID, admin, fulfillment.JobTransition{To: fulfillment.JobDelivered}); err != nil {
 		t.Fatal(err)
 	}

@@ -122,7 +122,7 @@ type orderView struct {
 	Percent   int
 	StepLabel string
 	Note      string // for cancelled, on hold, refunded
-	Tracking  []tracking
+	Tracking  []fulfillment.Tracking
 	Events    []fulfillment.OrderEvent
 	Pending   bool
 	Demo      bool
@@ -139,8 +139,6 @@ type step struct {
 	Done    bool
 	Current bool
 }
-
-type tracking struct{ Carrier, Number string }
 
 // orderSteps is the forward path an order takes, as the progress bar shows it.
 var orderSteps = []struct{ status, label string }{
