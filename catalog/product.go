@@ -33,6 +33,9 @@ type Choice struct {
 	Options        []string `json:"options"`
 	Labels         []string `json:"labels"`
 	Reasons        []string `json:"reasons"`
+	// Personal is true when a reason comes from the shopper's answers; false when every
+	// reason is plain: the line's standard, forced by another choice, or the shopper's pick.
+	Personal bool `json:"personal"`
 }
 
 // FormulaRow is one line of the batch sheet.
@@ -123,9 +126,20 @@ func (l *Line) product(cfg []int, p *Profile, score [][]int64) Product {
 		for _, o := range l.chosenIn(d, cfg) {
 			ch.Options = append(ch.Options, o.id)
 			ch.Labels = append(ch.Labels, o.label)
-			ch.Reasons = append(ch.Reasons, o.reasons(p)...)
+			rs := o.reasons(p)
+			if len(rs) == 0 {
+				rs = append(rs, l.plainReason(o, cfg, hard, p, score))
+			} else {
+				ch.Personal = true
+			}
+			ch.Reasons = append(ch.Reasons, rs...)
 		}
-		ch.Reasons = append(ch.Reasons, hardReasons(d, hard, p)...)
+		if hr := hardReasons(d, hard, p); len(hr) > 0 {
+			ch.Reasons, ch.Personal = append(ch.Reasons, hr...), true
+		}
+		if len(ch.Reasons) == 0 { // a pick dimension with nothing picked
+			ch.Reasons = append(ch.Reasons, "None: nothing you told us calls for "+strings.ToLower(d.label))
+		}
 		prod.Choices = append(prod.Choices, ch)
 	}
 	prod.Formula = l.formula(cfg)

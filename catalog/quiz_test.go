@@ -118,3 +118,86 @@ func keys[V any](m map[string]V) []string {
 	slices.Sort(out)
 	return out
 }
+
+// TestEveryChoiceHasAReason: a shopper reads why each part of their product was chosen, even
+// a part no answer asks for (a dropper cap that the bottle forces, the line's standard pump).
+func TestEveryChoiceHasAReason(t *testing.T) {
+	c := mustDefault(t)
+	profiles := append([]Profile{{}, curlyProfile(), fineProfile()}, quizProfiles(t, 30)...)
+	for i, p := range profiles {
+		for _, l := range c.lines {
+			prod, err := l.Best(p)
+			if err != nil {
+				continue // the hard rules leave nothing of this line
+			}
+			for _, ch := range prod.Choices {
+				if len(ch.Reasons) == 0 {
+					t.Errorf("profile %d, %s: %s (%v) has no reason", i, l.id, ch.Dimension, ch.Options)
+				}
+				for _, r := range ch.Reasons {
+					if strings.TrimSpace(r) == "" {
+						t.Errorf("profile %d, %s: %s has an empty reason", i, l.id, ch.Dimension)
+					}
+				}
+			}
+		}
+	}
+}
+
+// TestReasonsWithoutProfileSignal pins the wording of the reasons that no answer gives.
+func TestReasonsWithoutProfileSignal(t *testing.T) {
+	c := mustDefault(t)
+	serum, _ := c.Line("serum")
+	prod, err := serum.Best(Profile{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	reasons := map[string]string{}
+	for _, ch := range prod.Choices {
+		reasons[ch.Dimension] = strings.Join(ch.Reasons, " | ")
+		if ch.Personal {
+			t.Errorf("%s: personal without a profile: %q", ch.Dimension, ch.Reasons)
+		}
+	}
+	wants := map[string]string{
+		// the dropper bottle is the serum's standard; the cap follows from it
+		"bottle": "our standard bottle for the Serum",
+		"cap":    "the only closure that goes with your other choices. The pump head fits the airless bottle",
+	}
+	for dim, want := range wants {
+		if !strings.Contains(reasons[dim], want) {
+			t.Errorf("%s: reasons %q, want %q", dim, reasons[dim], want)
+		}
+	}
+	// A part the shopper changed by hand, with no answer behind it, is their choice.
+	other, err := serum.Customize(prod.Selection(), Selection{"colour": {"sage"}}, Profile{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, ch := range other.Choices {
+		if ch.Dimension == "colour" && !slices.Contains(ch.Reasons, "Sage: your choice") {
+			t.Errorf("colour reasons %q", ch.Reasons)
+		}
+	}
+}
+
+// TestReasonRatherThan: an option chosen only because the one listed before it counts against
+// the shopper says so, in the shopper's words.
+func TestReasonRatherThan(t *testing.T) {
+	c, err := Load([]byte(strings.Replace(tiny,
+		"- {id: gentle, inci:", "- {id: gentle, score: [{when: sensitivity.low, weight: -1}], inci:", 1)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	l, _ := c.Line("shampoo")
+	p := Profile{Traits: map[string][]string{"sensitivity": {"low"}},
+		Evidence: map[string]string{"sensitivity.low": "you said your skin rarely reacts"}}
+	prod, err := l.Best(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := "clarifying rather than gentle: you said your skin rarely reacts" // labels default to ids
+	if got := prod.Choices[0].Reasons; !slices.Equal(got, []string{want}) {
+		t.Errorf("base reasons %q, want %q", got, want)
+	}
+}

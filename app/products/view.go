@@ -25,10 +25,15 @@ type Card struct {
 
 func newCard(p catalog.Product, name string) Card {
 	c := Card{Product: p, URL: ProductURL(p.Code), PreviewURL: PreviewURL(p.Code, name)}
-	// the main reasons: the first reason of each choice, then the others, at most three
+	// the main reasons: the first reason of each choice, then the others, at most three; from
+	// the choices the shopper's answers explain, unless none does
+	choices := slices.DeleteFunc(slices.Clone(p.Choices), func(ch catalog.Choice) bool { return !ch.Personal })
+	if len(choices) == 0 {
+		choices = p.Choices
+	}
 	for round := 0; len(c.Reasons) < 3; round++ {
 		more := false
-		for _, ch := range p.Choices {
+		for _, ch := range choices {
 			if round < len(ch.Reasons) {
 				more = true
 				if r := ch.Reasons[round]; len(c.Reasons) < 3 && !slices.Contains(c.Reasons, r) {

@@ -211,6 +211,24 @@ func (d *Diagram) Contains(cfg []int) bool {
 	return true
 }
 
+// Extends reports whether some solution takes the values of cfg for the variables before i
+// and v for variable i, whatever it takes after: the values a choice leaves open for the next
+// one. It walks one path, since every node of the diagram lies on a solution.
+func (d *Diagram) Extends(cfg []int, i, v int) bool {
+	if d.empty || i < 0 || i >= len(d.domains) || len(cfg) < i {
+		return false
+	}
+	k := int32(0)
+	for _, w := range cfg[:i] {
+		e := d.edge(k, w)
+		if e < 0 {
+			return false
+		}
+		k = d.edgeChild[e]
+	}
+	return d.edge(k, v) >= 0
+}
+
 // Rank is the position of the solution cfg among all solutions in lexicographic order
 // (variable order, then value order), counting from 0.
 func (d *Diagram) Rank(cfg []int) (*big.Int, error) {

@@ -3,6 +3,7 @@ package mdd
 import (
 	"math/big"
 	"math/rand"
+	"slices"
 	"testing"
 )
 
@@ -159,6 +160,20 @@ func TestDiagramMatchesBruteForce(t *testing.T) {
 			for i := range out {
 				if out[i] != bestCfg[i] {
 					t.Fatalf("seed %d: best %v, brute %v (tie-break)", seed, out, bestCfg)
+				}
+			}
+		}
+		// Extends: some solution shares cfg's prefix before i and takes v at i.
+		for _, sol := range sols {
+			for i := range sol {
+				for v := 0; v < s.Domains[i]; v++ {
+					want := false
+					for _, other := range sols {
+						want = want || (other[i] == v && slices.Equal(other[:i], sol[:i]))
+					}
+					if got := d.Extends(sol, i, v); got != want {
+						t.Fatalf("seed %d: Extends(%v, %d, %d) = %v, brute %v", seed, sol, i, v, got, want)
+					}
 				}
 			}
 		}
