@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"gorm.io/gorm"
+	"gorm.io/gorm/clause"
 )
 
 // JobFilter selects production jobs for the console.
@@ -113,8 +114,11 @@ func (s *Service) BatchSheet(ctx context.Context, jobID uint) (*BatchSheet, erro
 	return &BatchSheet{Job: *j, Order: o, Item: it, Units: it.Quantity}, nil
 }
 
-// OverdueAfter is how long past its due time a follow-up counts as overdue.
-const OverdueAfter = 24 * time.Hour
+// Overdue reports whether a task in state, due at due, is overdue at now: it is still open
+// or claimed and its due time has passed.
+func Overdue(state string, due, now time.Time) bool {
+	return (state == TaskOpen || state == TaskClaimed) && due.Before(now)
+}
 
 // TaskFilter selects follow-up tasks for the console.
 type TaskFilter struct {
@@ -132,9 +136,15 @@ type TaskView struct {
 	Overdue bool `json:"overdue"`
 }
 
-// ListTasks lists tasks by priority, then due time.
+// ListTasks lists tasks overdue first, then by priority, then due time. The database orders
+// them, so a page (Limit, Offset) never leaves out an overdue task behind busier ones.
 func (s *Service) ListTasks(ctx context.Context, f TaskFilter) ([]TaskView, error) {
-	q := s.db.WithContext(ctx).Order("priority DESC, due_at, id").Limit(clampLimit(f.Limit)).Offset(max(f.Offset, 0))
+	now := s.clock()
+	q := s.db.WithContext(ctx).Order(clause.OrderBy{Expression: clause.Expr{
+		SQL:                "CASE WHEN state IN (?, ?) AND due_at < ? THEN 0 ELSE 1 END, priority DESC, due_at, id",
+		Vars:               []any{TaskOpen, TaskClaimed, now},
+		WithoutParentheses: true,
+	}}).Limit(clampLimit(f.Limit)).Offset(max(f.Offset, 0))
 	switch f.State {
 	case "":
 		q = q.Where("state IN ?", []string{TaskOpen, TaskClaimed})
@@ -156,10 +166,9 @@ func (s *Service) ListTasks(ctx context.Context, f TaskFilter) ([]TaskView, erro
 	if err := q.Find(&tasks).Error; err != nil {
 		return nil, err
 	}
-	now := s.clock()
 	out := make([]TaskView, len(tasks))
 	for i, t := range tasks {
-		out[i] = TaskView{FollowUpTask: t, Overdue: (t.State == TaskOpen || t.State == TaskClaimed) && t.DueAt.Add(OverdueAfter).Before(now)}
+		out[i] = TaskView{FollowUpTask: t, Overdue: Overdue(t.State, t.DueAt, now)}
 	}
 	return out, nil
 }

@@ -82,9 +82,14 @@ func (h *Handlers) APIProductionReassign(c echo.Context) error {
 	return c.JSON(http.StatusOK, job)
 }
 
-// APIFollowups lists tasks, overdue first (GET /api/v1/staff/followups?state=&due_before=).
+// APIFollowups lists tasks, overdue first, a page at a time (GET
+// /api/v1/staff/followups?state=&due_before=&limit=&offset=).
 func (h *Handlers) APIFollowups(c echo.Context) error {
-	tasks, err := h.listTasks(c)
+	offset, err := queryOffset(c)
+	if err != nil {
+		return err
+	}
+	tasks, err := h.listTasks(c, queryLimit(c), offset)
 	if err != nil {
 		return err
 	}
@@ -136,4 +141,17 @@ func queryLimit(c echo.Context) int {
 		return 100
 	}
 	return n
+}
+
+// queryOffset reads ?offset= (how many rows to skip, default 0).
+func queryOffset(c echo.Context) (int, error) {
+	s := c.QueryParam("offset")
+	if s == "" {
+		return 0, nil
+	}
+	n, err := strconv.Atoi(s)
+	if err != nil || n < 0 {
+		return 0, web.Invalid("offset is not a count.", map[string]string{"offset": "Use a whole number, 0 or more."})
+	}
+	return n, nil
 }

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"html/template"
 	"net/http"
-	"sort"
 	"strconv"
 	"time"
 
@@ -29,7 +28,7 @@ type followupsView struct {
 
 // FollowupList lists follow-up tasks, overdue ones first (GET /staff/followups?state=&due_before=).
 func (h *Handlers) FollowupList(c echo.Context) error {
-	tasks, err := h.listTasks(c)
+	tasks, err := h.listTasks(c, 200, 0)
 	if err != nil {
 		return err
 	}
@@ -39,19 +38,14 @@ func (h *Handlers) FollowupList(c echo.Context) error {
 	return h.env.Render.Render(c, http.StatusOK, "staff/followups", v)
 }
 
-// listTasks reads the task filter from the query and lists tasks, overdue first (the
-// service's priority-then-due order is kept within each group).
-func (h *Handlers) listTasks(c echo.Context) ([]fulfillment.TaskView, error) {
+// listTasks reads the task filter from the query and lists one page of tasks: overdue first,
+// then by priority and due time.
+func (h *Handlers) listTasks(c echo.Context, limit, offset int) ([]fulfillment.TaskView, error) {
 	due, err := parseDueBefore(c.QueryParam("due_before"))
 	if err != nil {
 		return nil, err
 	}
-	tasks, err := h.ful.ListTasks(ctx(c), fulfillment.TaskFilter{State: c.QueryParam("state"), DueBefore: due, Limit: 200})
-	if err != nil {
-		return nil, err
-	}
-	sort.SliceStable(tasks, func(i, j int) bool { return tasks[i].Overdue && !tasks[j].Overdue })
-	return tasks, nil
+	return h.ful.ListTasks(ctx(c), fulfillment.TaskFilter{State: c.QueryParam("state"), DueBefore: due, Limit: limit, Offset: offset})
 }
 
 // FollowupClaim gives the signed-in member the most urgent due task (POST /staff/followups/claim).
@@ -112,7 +106,7 @@ func (h *Handlers) followupView(c echo.Context, id uint) (*followupView, error) 
 	}
 	now, me := h.env.Now(), MemberOf(c)
 	v := &followupView{Task: t, Story: story, Profile: prof, Outcomes: Outcomes, Previews: map[uint]template.URL{},
-		Overdue: (t.State == fulfillment.TaskOpen || t.State == fulfillment.TaskClaimed) && now.After(t.DueAt.Add(fulfillment.OverdueAfter)),
+		Overdue: fulfillment.Overdue(t.State, t.DueAt, now),
 		Mine:    t.State == fulfillment.TaskClaimed && t.ClaimedBy != nil && *t.ClaimedBy == me.ID}
 	if story != nil {
 		for _, o := range story.Orders {

@@ -48,7 +48,7 @@ func (s *Stats) Counts(ctx context.Context, now time.Time) (*QueueCounts, error)
 		out.Tasks[r.Key] = r.N
 	}
 	err := db.Model(&fulfillment.FollowUpTask{}).
-		Where("state IN ? AND due_at < ?", []string{fulfillment.TaskOpen, fulfillment.TaskClaimed}, now.Add(-fulfillment.OverdueAfter)).
+		Where("state IN ? AND due_at < ?", []string{fulfillment.TaskOpen, fulfillment.TaskClaimed}, now).
 		Count(&out.OverdueTasks).Error
 	return out, err
 }
