@@ -68,7 +68,7 @@ type followupView struct {
 	Story    *fulfillment.CustomerStory
 	Profile  customerProfile       // from the latest completed consultation
 	Previews map[uint]template.URL // order item id → bottle picture
-	Team     []Member              // for reassigning (admins)
+	Team     []Member              // who an admin may give the task to (active care staff and admins)
 	Held     *fulfillment.Order    // the task's order while its payment is on hold (admins settle it)
 	Outcomes []string
 	Errors   map[string]string
@@ -116,8 +116,14 @@ func (h *Handlers) followupView(c echo.Context, id uint) (*followupView, error) 
 		}
 	}
 	if me.Role == fulfillment.RoleAdmin {
-		if v.Team, err = h.accounts.List(ctx(c)); err != nil {
+		team, err := h.accounts.List(ctx(c))
+		if err != nil {
 			return nil, err
+		}
+		for _, m := range team {
+			if canFollowUp(&m) {
+				v.Team = append(v.Team, m)
+			}
 		}
 		if t.OrderID != nil {
 			o, err := h.ful.Get(ctx(c), *t.OrderID)
@@ -239,18 +245,27 @@ func (h *Handlers) FollowupResolveHold(c echo.Context) error {
 	return h.taskForm(c, id, err)
 }
 
-// FollowupReassign gives a task to another staff member (admin; POST /staff/followups/:id/reassign).
+// canFollowUp reports whether m may be given follow-up work.
+func canFollowUp(m *Member) bool {
+	return !m.Disabled && (m.Role == fulfillment.RoleCare || m.Role == fulfillment.RoleAdmin)
+}
+
+// FollowupReassign gives a task to an active care staff member or admin (admin; POST
+// /staff/followups/:id/reassign with staff_id); anyone else is a 422 on the task's page.
 func (h *Handlers) FollowupReassign(c echo.Context) error {
 	id, err := idParam(c)
 	if err != nil {
 		return err
 	}
 	to, _ := strconv.ParseUint(c.FormValue("staff_id"), 10, 32)
-	if to != 0 {
-		if m, err := h.accounts.ByID(ctx(c), uint(to)); err != nil || m.Disabled {
-			to = 0
-		}
+	m, err := h.accounts.ByID(ctx(c), uint(to))
+	if err != nil && !errors.Is(err, ErrNotFound) {
+		return err
 	}
-	_, err = h.ful.ReassignTask(ctx(c), id, actor(c), uint(to))
+	if m == nil || !canFollowUp(m) {
+		return h.taskForm(c, id, &fulfillment.ValidationError{Fields: map[string]string{
+			"staff_id": "Choose an active care staff member or admin: only they work follow-ups."}})
+	}
+	_, err = h.ful.ReassignTask(ctx(c), id, actor(c), m.ID)
 	return h.taskForm(c, id, err)
 }

@@ -103,3 +103,46 @@ func TestReassignJobAPI(t *testing.T) {
 	}
 	wantStatus(t, bearer(t, s, adminTok, http.MethodPost, path, fmt.Sprintf(`{"staff_id": %d}`, bo.ID)), http.StatusConflict)
 }
+
+// TestReassignFollowupOnlyToCare: follow-ups go to care staff or admins, who work them;
+// fulfillment staff (who may not) are neither offered nor accepted.
+func TestReassignFollowupOnlyToCare(t *testing.T) {
+	s := apptest.New(t)
+	addStaff(t, s, "ada@atelier.test", fulfillment.RoleAdmin)
+	bo := addStaff(t, s, "bo@atelier.test", fulfillment.RoleFulfillment)
+	cy := addStaff(t, s, "cy@atelier.test", fulfillment.RoleCare)
+	gone := addStaff(t, s, "gone@atelier.test", fulfillment.RoleCare)
+	if err := accounts(s).Disable(context.Background(), fulfillment.System, gone.ID); err != nil {
+		t.Fatal(err)
+	}
+	paidOrder(t, s, "ann@example.com", 1)
+	tasks, err := s.Deps.Fulfillment.ListTasks(context.Background(), fulfillment.TaskFilter{})
+	if err != nil || len(tasks) != 1 {
+		t.Fatalf("tasks: %v %+v", err, tasks)
+	}
+	page := fmt.Sprintf("/staff/followups/%d", tasks[0].ID)
+	admin := signIn(t, s, "ada@atelier.test")
+
+	r := admin.Get(page)
+	wantStatus(t, r, http.StatusOK)
+	if !strings.Contains(r.Body, ">cy (care)<") || !strings.Contains(r.Body, ">ada (admin)<") {
+		t.Fatalf("care staff and admins are not offered:\n%s", r.Body)
+	}
+	if strings.Contains(r.Body, "bo (fulfillment)") || strings.Contains(r.Body, "gone (care)") {
+		t.Error("fulfillment or disabled staff are offered the follow-up")
+	}
+	for _, id := range []string{fmt.Sprint(bo.ID), fmt.Sprint(gone.ID), "9999", ""} {
+		r := admin.PostForm(page+"/reassign", url.Values{"staff_id": {id}})
+		wantStatus(t, r, http.StatusUnprocessableEntity)
+		if !strings.Contains(r.Body, "Choose an active care staff member or admin") {
+			t.Errorf("staff_id %q: no message", id)
+		}
+	}
+	if task, _ := s.Deps.Fulfillment.GetTask(context.Background(), tasks[0].ID); task.ClaimedBy != nil {
+		t.Fatalf("a refused reassign gave the task to %d", *task.ClaimedBy)
+	}
+	wantStatus(t, admin.PostForm(page+"/reassign", url.Values{"staff_id": {fmt.Sprint(cy.ID)}}), http.StatusSeeOther)
+	if task, _ := s.Deps.Fulfillment.GetTask(context.Background(), tasks[0].ID); task.ClaimedBy == nil || *task.ClaimedBy != cy.ID {
+		t.Fatalf("after reassign: %+v", task)
+	}
+}
