@@ -105,7 +105,7 @@ func parseConfig(name string, args []string, getenv func(string) string, stderr 
 	fs.StringVar(&dev, "dev", env("dev", "false"), "re-read templates from -templates on every request (env ATELIER_DEV)")
 	fs.StringVar(&c.TemplateDir, "templates", env("templates", "templates"), "template directory used with -dev (env ATELIER_TEMPLATE_DIR)")
 	fs.StringVar(&trust, "trust-proxy", env("trust-proxy", "false"), "take client addresses from X-Forwarded-For (env ATELIER_TRUST_PROXY)")
-	fs.StringVar(&prod, "production", env("production", "false"), "production mode: no demo data, explicit secrets required (env ATELIER_PRODUCTION)")
+	fs.StringVar(&prod, "production", env("production", "false"), "production mode: no demo data; refuses to serve without session secrets, or with a Stripe key but no webhook secret (env ATELIER_PRODUCTION)")
 	fs.StringVar(&c.LogFormat, "log-format", env("log-format", "text"), "log format: text or json (env ATELIER_LOG_FORMAT)")
 	fs.StringVar(&c.LogLevel, "log-level", env("log-level", "info"), "log level: debug, info, warn, error (env ATELIER_LOG_LEVEL)")
 	fs.StringVar(&c.BodyLimit, "body-limit", env("body-limit", "1M"), "largest request body, e.g. 512K or 1M (env ATELIER_BODY_LIMIT)")

@@ -15,7 +15,8 @@ import (
 
 // sessionSecrets returns the configured secrets, or — for a SQLite store without any — the
 // ones kept in a file beside the database, generating that file on first start, so a restart
-// keeps people signed in. PostgreSQL (several instances) needs the secrets configured.
+// keeps people signed in. PostgreSQL (several instances) and production mode need the
+// secrets configured.
 func sessionSecrets(c config, log *slog.Logger) ([][]byte, error) {
 	if len(c.SessionSecrets) > 0 {
 		out := make([][]byte, len(c.SessionSecrets))
@@ -23,6 +24,9 @@ func sessionSecrets(c config, log *slog.Logger) ([][]byte, error) {
 			out[i] = []byte(s)
 		}
 		return out, nil
+	}
+	if c.Production {
+		return nil, usagef("production mode needs explicit session secrets: set ATELIER_SESSION_SECRETS (or -session-secrets), e.g. to $(openssl rand -base64 32)")
 	}
 	t, err := database.Parse(c.DatabaseURL)
 	if err != nil {

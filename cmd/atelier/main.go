@@ -121,15 +121,19 @@ func open(ctx context.Context, c config, log *slog.Logger) (*gorm.DB, error) {
 }
 
 func serve(ctx context.Context, c config, log *slog.Logger) error {
+	// Secrets first, so that production refuses to start before touching the database.
+	secrets, err := sessionSecrets(c, log)
+	if err != nil {
+		return err
+	}
+	if c.Production && c.StripeSecretKey != "" && c.StripeWebhook == "" {
+		return usagef("production mode with a Stripe secret key needs its webhook signing secret: set ATELIER_STRIPE_WEBHOOK_SECRET (or -stripe-webhook-secret); without it a payment is confirmed only if the shopper comes back to the store")
+	}
 	db, err := open(ctx, c, log)
 	if err != nil {
 		return err
 	}
 	defer database.Close(db)
-	secrets, err := sessionSecrets(c, log)
-	if err != nil {
-		return err
-	}
 	ln, err := net.Listen("tcp", c.Addr)
 	if err != nil {
 		return fmt.Errorf("listen on %s: %w", c.Addr, err)

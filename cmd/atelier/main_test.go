@@ -85,6 +85,9 @@ func TestUsageErrors(t *testing.T) {
 		{name: "argument after help", args: []string{"help", "serve"}, want: "no arguments"},
 		{name: "argument after catalog stats", args: []string{"catalog", "stats", "extra"}, want: "no arguments"},
 		{name: "argument after demo seed", args: []string{"demo", "seed", "extra"}, want: "unexpected argument"},
+		{name: "production without session secrets", args: []string{"-production", "true"}, want: "ATELIER_SESSION_SECRETS"},
+		{name: "production Stripe without webhook secret", args: []string{"-production", "true", "-stripe-secret-key", "sk_test_x"},
+			env: map[string]string{"ATELIER_SESSION_SECRETS": strings.Repeat("s", 32)}, want: "ATELIER_STRIPE_WEBHOOK_SECRET"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -178,6 +181,19 @@ func TestPostgresNeedsSecrets(t *testing.T) {
 	var ue *usageError
 	if !errors.As(err, &ue) {
 		t.Fatalf("err = %v, want a usage error asking for ATELIER_SESSION_SECRETS", err)
+	}
+}
+
+// TestProductionNeedsSecrets: -production never generates session secrets, even for SQLite.
+func TestProductionNeedsSecrets(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "p.db")
+	_, err := sessionSecrets(config{DatabaseURL: "sqlite:" + db, Production: true}, nil)
+	var ue *usageError
+	if !errors.As(err, &ue) {
+		t.Fatalf("err = %v, want a usage error asking for ATELIER_SESSION_SECRETS", err)
+	}
+	if _, err := os.Stat(db + ".keys"); !errors.Is(err, os.ErrNotExist) {
+		t.Fatalf("a session key file was written in production: %v", err)
 	}
 }
 
