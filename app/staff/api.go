@@ -59,6 +59,21 @@ func (h *Handlers) APIProductionTransition(c echo.Context) error {
 	return c.JSON(http.StatusOK, job)
 }
 
+// APIProductionRenew extends the caller's lease on a job they hold (POST
+// /api/v1/staff/production/:id/renew): 200 with the job, 409 when the caller does not hold a
+// live claim on it or it has left the queue.
+func (h *Handlers) APIProductionRenew(c echo.Context) error {
+	id, err := idParam(c)
+	if err != nil {
+		return err
+	}
+	job, err := h.ful.RenewJobLease(ctx(c), id, actor(c), 0)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, job)
+}
+
 // reassignRequest is the body of POST /api/v1/staff/production/:id/reassign.
 type reassignRequest struct {
 	StaffID uint `json:"staff_id"`

@@ -126,9 +126,14 @@ func (h *Handlers) reassignJob(c echo.Context, id, to uint) (*fulfillment.Produc
 }
 
 // JobShow is the printable batch sheet with the moves the job allows (GET /staff/jobs/:id).
+// The holder of the job's live claim who opens it renews the lease: reading the sheet is
+// working on the job, and a long compounding step must not lose it to the queue.
 func (h *Handlers) JobShow(c echo.Context) error {
 	id, err := idParam(c)
 	if err != nil {
+		return err
+	}
+	if err := h.renewIfHolder(c, id); err != nil {
 		return err
 	}
 	v, err := h.sheetView(c, id)
@@ -136,6 +141,38 @@ func (h *Handlers) JobShow(c echo.Context) error {
 		return err
 	}
 	return h.env.Render.Render(c, http.StatusOK, "staff/job", v)
+}
+
+// renewIfHolder renews the lease on job id when the signed-in member holds its live claim.
+func (h *Handlers) renewIfHolder(c echo.Context, id uint) error {
+	j, err := h.ful.GetJob(ctx(c), id)
+	if errors.Is(err, fulfillment.ErrNotFound) {
+		return nil // the sheet says so
+	}
+	if err != nil {
+		return err
+	}
+	me := MemberOf(c)
+	if j.ClaimedBy == nil || *j.ClaimedBy != me.ID || j.LeaseUntil == nil || !h.env.Now().Before(*j.LeaseUntil) {
+		return nil
+	}
+	_, err = h.ful.RenewJobLease(ctx(c), id, actor(c), 0)
+	if errors.Is(err, fulfillment.ErrNotClaimed) || errors.Is(err, fulfillment.ErrConflict) || errors.Is(err, fulfillment.ErrIllegalTransition) {
+		return nil // it changed hands or state meanwhile: the sheet shows how it is now
+	}
+	return err
+}
+
+// JobRenew extends the holder's lease on a job, "Keep working on this" (POST /staff/jobs/:id/renew).
+func (h *Handlers) JobRenew(c echo.Context) error {
+	id, err := idParam(c)
+	if err != nil {
+		return err
+	}
+	if _, err := h.ful.RenewJobLease(ctx(c), id, actor(c), 0); err != nil {
+		return err
+	}
+	return c.Redirect(http.StatusSeeOther, fmt.Sprintf("/staff/jobs/%d", id))
 }
 
 // JobTransition moves a job (POST /staff/jobs/:id/transition with to, note, carrier,
