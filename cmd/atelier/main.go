@@ -13,6 +13,7 @@ import (
 	"net"
 	"os"
 	"os/signal"
+	"sync"
 	"syscall"
 
 	"gorm.io/gorm"
@@ -179,18 +180,41 @@ func serve(ctx context.Context, c config, log *slog.Logger) error {
 		"sqlite_driver", database.SQLiteDriver, "payments", map[bool]string{true: "demo", false: "stripe"}[demo])
 	if c.WorkerInterval > 0 {
 		w := &fulfillment.Worker{Service: svc.fulfillment, Mailer: mailerFor(c, log), Interval: c.WorkerInterval, Log: log}
+		stop := startJobs(ctx, log,
+			job{"worker", w.Run},
+			// loyalty: rescore everyone nightly (strategies create their tasks and email)
+			job{"loyalty job", func(ctx context.Context) error { return srv.Loyalty().RunNightly(ctx, c.WorkerInterval) }},
+		)
+		defer stop() // deferred after database.Close, so it runs before it
+	}
+	return srv.Serve(ctx, ln)
+}
+
+// job is a background loop of the server that runs until its context ends.
+type job struct {
+	name string
+	run  func(context.Context) error
+}
+
+// startJobs runs each job in its own goroutine. The returned stop cancels them and waits
+// until all have returned, so that what they use, the database, is closed only after them.
+// An error other than the cancellation is logged, during shutdown too.
+func startJobs(ctx context.Context, log *slog.Logger, jobs ...job) (stop func()) {
+	ctx, cancel := context.WithCancel(ctx)
+	var wg sync.WaitGroup
+	for _, j := range jobs {
+		wg.Add(1)
 		go func() {
-			if err := w.Run(ctx); err != nil && ctx.Err() == nil {
-				log.Error("worker stopped", slog.Any("error", err))
-			}
-		}()
-		go func() { // loyalty: rescore everyone nightly (strategies create their tasks and email)
-			if err := srv.Loyalty().RunNightly(ctx, c.WorkerInterval); err != nil && ctx.Err() == nil {
-				log.Error("loyalty job stopped", slog.Any("error", err))
+			defer wg.Done()
+			if err := j.run(ctx); err != nil && !errors.Is(err, context.Canceled) {
+				log.Error(j.name+" stopped", slog.Any("error", err))
 			}
 		}()
 	}
-	return srv.Serve(ctx, ln)
+	return func() {
+		cancel()
+		wg.Wait()
+	}
 }
 
 func migrate(ctx context.Context, c config, log *slog.Logger, stdout io.Writer) error {

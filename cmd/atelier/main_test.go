@@ -6,12 +6,14 @@ import (
 	"errors"
 	"flag"
 	"io"
+	"log/slog"
 	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"regexp"
 	"strings"
+	"sync/atomic"
 	"testing"
 )
 
@@ -194,6 +196,39 @@ func TestProductionNeedsSecrets(t *testing.T) {
 	}
 	if _, err := os.Stat(db + ".keys"); !errors.Is(err, os.ErrNotExist) {
 		t.Fatalf("a session key file was written in production: %v", err)
+	}
+}
+
+// TestStartJobsWaits: stop returns only when every job has returned (the database is closed
+// after it), and an error other than the cancellation is logged even though it comes during
+// shutdown.
+func TestStartJobsWaits(t *testing.T) {
+	var logs strings.Builder
+	log := slog.New(slog.NewTextHandler(&logs, nil))
+	var finished atomic.Bool
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	stop := startJobs(ctx, log,
+		job{"quiet", func(ctx context.Context) error {
+			<-ctx.Done()
+			finished.Store(true)
+			return ctx.Err()
+		}},
+		job{"failing", func(ctx context.Context) error {
+			<-ctx.Done()
+			return errors.New("sql: database is closed")
+		}},
+	)
+	cancel() // SIGTERM
+	stop()
+	if !finished.Load() {
+		t.Error("stop returned before a job had finished")
+	}
+	if !strings.Contains(logs.String(), "failing stopped") || !strings.Contains(logs.String(), "database is closed") {
+		t.Errorf("the failing job's error was not logged:\n%s", logs.String())
+	}
+	if strings.Contains(logs.String(), "quiet stopped") {
+		t.Errorf("a job stopped by the cancellation was logged as an error:\n%s", logs.String())
 	}
 }
 
