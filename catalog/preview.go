@@ -13,8 +13,9 @@ import (
 // PreviewSVG draws the product's packaging as an SVG picture: the container in its shape
 // (bottle, pump, jar, dropper or tube) and colour, with its cap, a label carrying the
 // shopper's name (name; falls back to the product name's owner) and the product name.
-// Every text is XML-escaped; long names shrink, then wrap, then are shortened with an
-// ellipsis. The output depends only on p and name, so it can be cached by code.
+// Every text is XML-escaped; long names shrink and wrap (at spaces and hyphens, inside a
+// word only when a word cannot fit a line) so that any name of up to 24 characters appears
+// whole on every shape; only longer ones are shortened with an ellipsis. The output depends only on p and name, so it can be cached by code.
 func PreviewSVG(w io.Writer, p Product, name string) error {
 	var b bytes.Buffer
 	s := newSketch(&b, p)
@@ -142,23 +143,27 @@ func (s *sketch) label(name string, x, y, w, h float64) {
 	if s.p.Packaging.LabelStyle == "botanical" {
 		s.f(`<path d="M%g %g q8 -12 16 0 q-8 12 -16 0 Z" fill="%s" opacity="0.6"/>`, cx-8, y+12, s.ink)
 	}
-	yy := y + 24
+	sub := s.p.LineLabel
+	if sub == "" {
+		sub = s.p.Line
+	}
 	if name == "" {
 		name = "Atelier"
 	}
-	lines, size := fitText(name, inner, 22, 9, 2)
+	// From the top: 24 units of margin, the name, a rule 6 below it, the product name, and
+	// the footer whose text starts about 15 above the bottom edge. The product name is fitted
+	// first; the name gets the height left, so the whole of any name the quiz accepts fits.
+	product := strings.TrimSpace(strings.TrimPrefix(s.p.Name, name+"'s"))
+	plines, psize := fitText(product, inner, 3*12, 10, 6, 3, false)
+	pheight := float64(len(plines)) * (psize + 2)
+	lines, size := fitText(name, inner, h-24-6-pheight-18, 22, 6, 4, true)
+	yy := y + 24
 	for _, ln := range lines {
 		yy += size
 		s.f(`<text x="%g" y="%g" text-anchor="middle" %s font-size="%g" font-weight="700" fill="%s">%s</text>`, cx, yy, font, size, s.ink, esc(ln))
 	}
 	yy += 6
 	s.f(`<line x1="%g" y1="%g" x2="%g" y2="%g" stroke="%s" stroke-opacity="0.5"/>`, x+12, yy, x+w-12, yy, s.ink)
-	sub := s.p.LineLabel
-	if sub == "" {
-		sub = s.p.Line
-	}
-	product := strings.TrimSpace(strings.TrimPrefix(s.p.Name, name+"'s"))
-	plines, psize := fitText(product, inner, 10, 6, 3)
 	for _, ln := range plines {
 		yy += psize + 2
 		s.f(`<text x="%g" y="%g" text-anchor="middle" %s font-size="%g" fill="%s">%s</text>`, cx, yy, font, psize, s.ink, esc(ln))
@@ -173,78 +178,6 @@ func (s *sketch) label(name string, x, y, w, h float64) {
 		s.f(`<text x="%g" y="%g" text-anchor="middle" %s font-size="%g" letter-spacing="1" fill="%s">%s</text>`,
 			cx, y+h-8, font, fs, s.ink, esc(foot))
 	}
-}
-
-// fitText picks the largest font size in [minSize, maxSize] at which text fits width on
-// at most maxLines lines (wrapping at spaces), shortening the last line if it must.
-// Width is estimated at 0.6 em per character, which suits both label fonts.
-func fitText(text string, width, maxSize, minSize float64, maxLines int) ([]string, float64) {
-	fits := func(t string, size float64) bool { return float64(utf8.RuneCountInString(t))*0.6*size <= width }
-	for size := maxSize; size >= minSize; size-- {
-		if fits(text, size) {
-			return []string{text}, size
-		}
-	}
-	for size := maxSize; size >= minSize; size-- {
-		lines := wrap(text, func(t string) bool { return fits(t, size) })
-		if len(lines) <= maxLines {
-			ok := true
-			for _, l := range lines {
-				ok = ok && fits(l, size)
-			}
-			if ok {
-				return lines, size
-			}
-		}
-	}
-	lines := wrap(text, func(t string) bool { return fits(t, minSize) })
-	cut := len(lines) > maxLines
-	if cut {
-		lines = lines[:maxLines]
-	}
-	for i, l := range lines {
-		if fits(l, minSize) && !(cut && i == len(lines)-1) {
-			continue
-		}
-		r := []rune(l)
-		for len(r) > 1 && !fits(string(r)+"…", minSize) {
-			r = r[:len(r)-1]
-		}
-		lines[i] = string(r) + "…"
-	}
-	return lines, minSize
-}
-
-// wrap splits text greedily at spaces, and after hyphens (so "Anne-Sophie" may break as
-// "Anne-" / "Sophie"), so each line fits.
-func wrap(text string, fits func(string) bool) []string {
-	var lines []string
-	cur := ""
-	for _, w := range strings.Fields(text) {
-		parts := strings.SplitAfter(w, "-")
-		for i, part := range parts {
-			if part == "" {
-				continue
-			}
-			sep := " "
-			if i > 0 {
-				sep = "" // the rest of a hyphenated word joins without a space
-			}
-			switch {
-			case cur == "":
-				cur = part
-			case fits(cur + sep + part):
-				cur += sep + part
-			default:
-				lines = append(lines, cur)
-				cur = part
-			}
-		}
-	}
-	if cur != "" {
-		lines = append(lines, cur)
-	}
-	return lines
 }
 
 // shade lightens (f > 0) or darkens (f < 0) a #RRGGBB colour.

@@ -107,32 +107,3 @@ func TestPreviewSVG(t *testing.T) {
 		}
 	}
 }
-
-func TestFitText(t *testing.T) {
-	tests := []struct {
-		text      string
-		wantLines int
-		ellipsis  bool
-	}{
-		{"Jo", 1, false},
-		{"Maximiliana Alexandrina", 2, false},
-		{"Maximiliana Alexandrina Wilhelmina Hohenzollern Sigmaringen", 2, true},
-		{strings.Repeat("W", 60), 1, true},
-	}
-	for _, tt := range tests {
-		t.Run(tt.text, func(t *testing.T) {
-			lines, size := fitText(tt.text, 76, 22, 9, 2)
-			if len(lines) != tt.wantLines {
-				t.Fatalf("lines %q", lines)
-			}
-			for _, l := range lines {
-				if float64(len([]rune(l)))*0.6*size > 76+0.6*size {
-					t.Fatalf("line %q at %v does not fit", l, size)
-				}
-			}
-			if got := strings.HasSuffix(lines[len(lines)-1], "…"); got != tt.ellipsis {
-				t.Fatalf("ellipsis %v in %q", got, lines)
-			}
-		})
-	}
-}

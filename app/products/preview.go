@@ -20,7 +20,7 @@ import (
 const MaxPreviewName = 24
 
 // previewRevision changes whenever the drawing changes, so old ETags stop matching.
-const previewRevision = "1"
+const previewRevision = "2"
 
 // validName returns why name cannot go on a label, or "" when it can.
 func validName(name string) string {
