@@ -305,6 +305,22 @@ func (s *Store) LatestCompleted(ctx context.Context, customerID uint) (*Response
 	return fromRow(row)
 }
 
+// LatestCompletedByOwner returns the most recent response completed by the browser with
+// ownerKey at or before before, or ErrNotFound (always for an empty key). It finds a guest's
+// consultation from an order placed in the same browser session.
+func (s *Store) LatestCompletedByOwner(ctx context.Context, ownerKey string, before time.Time) (*Response, error) {
+	if ownerKey == "" {
+		return nil, ErrNotFound
+	}
+	var row responseRow
+	err := s.db.WithContext(ctx).Where("owner_key = ? AND completed_at IS NOT NULL AND completed_at <= ?", ownerKey, before.UTC()).
+		Order("completed_at DESC").Order("id").Take(&row).Error
+	if err != nil {
+		return nil, notFound(err)
+	}
+	return fromRow(row)
+}
+
 // EraseCustomer is for account deletion: for every response of the customer it removes the
 // free-text answers (the name on the label and any other text question), detaches the account,
 // unbinds the cookie and replaces the resume token so old links stop working. The remaining

@@ -113,6 +113,18 @@ func TestStore(t *testing.T) {
 		if err != nil || latest.ID != r.ID || latest.Answers["name"] != "Ana" {
 			t.Fatalf("latest: %v %+v", err, latest)
 		}
+		// The browser that completed it finds it for an order placed afterwards, not before.
+		if byOwner, err := s.LatestCompletedByOwner(ctx, "owner-2", clock.t); err != nil || byOwner.ID != r.ID {
+			t.Fatalf("by owner: %v %+v", err, byOwner)
+		}
+		for what, args := range map[string]struct {
+			owner  string
+			before time.Time
+		}{"earlier order": {"owner-2", clock.t.Add(-time.Second)}, "other browser": {"owner-1", clock.t}, "no owner": {"", clock.t}} {
+			if _, err := s.LatestCompletedByOwner(ctx, args.owner, args.before); !errors.Is(err, ErrNotFound) {
+				t.Fatalf("by owner, %s: %v", what, err)
+			}
+		}
 		rows, err := s.DropOff(ctx, "t1", 1)
 		if err != nil || rows[0].QuestionID != "focus" || rows[0].Reached != 1 || rows[0].Answered != 1 {
 			t.Fatalf("drop-off: %v %+v", err, rows)

@@ -5,6 +5,7 @@ import (
 	"errors"
 
 	"atelier/catalog"
+	"atelier/fulfillment"
 	"atelier/questionnaire"
 )
 
@@ -48,6 +49,30 @@ func (h *Handlers) consultationOf(ctx context.Context, r *questionnaire.Response
 		}
 	}
 	return c, nil
+}
+
+// orderProfile is the profile behind an order: its customer's latest one, or for a guest
+// order the latest consultation completed in the browser that placed it (before it was
+// placed); empty when neither exists. The feedback link needs it to keep the hard rules
+// (allergies, pregnancy, vegan, fragrance-free) when it refines a product for someone who is
+// not signed in: the order's public id in the link is the proof.
+func (h *Handlers) orderProfile(ctx context.Context, o *fulfillment.Order) catalog.Profile {
+	if o.CustomerID != nil {
+		return h.profileOf(ctx, *o.CustomerID)
+	}
+	r, err := h.d.Quiz.LatestCompletedByOwner(ctx, o.OwnerKey, o.CreatedAt)
+	if err != nil {
+		if !errors.Is(err, questionnaire.ErrNotFound) {
+			h.logErr(err, "guest consultation of an order")
+		}
+		return catalog.Profile{}
+	}
+	c, err := h.consultationOf(ctx, r)
+	if err != nil {
+		h.logErr(err, "guest consultation of an order")
+		return catalog.Profile{}
+	}
+	return c.profile
 }
 
 // profileOf is the customer's latest profile, or an empty one.

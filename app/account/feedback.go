@@ -119,7 +119,8 @@ func (h *Handlers) FeedbackForm(c echo.Context) error {
 
 // FeedbackSave is POST /feedback/:public_id: records the answers and shows the refined
 // product with its changes and an Add-to-bag button. Bad answers are shown next to the fields
-// (422).
+// (422). It works signed out (the link in the email is the proof), and refines with the
+// profile behind the order (orderProfile), so the customer's hard rules still hold.
 func (h *Handlers) FeedbackSave(c echo.Context) error {
 	o, err := h.feedbackOrder(c)
 	if err != nil {
@@ -127,10 +128,7 @@ func (h *Handlers) FeedbackSave(c echo.Context) error {
 	}
 	it := pickItem(o, c.FormValue("code"))
 	fb := feedbackForm(c)
-	prof := catalog.Profile{}
-	if cust := CurrentCustomer(c); cust != nil && o.CustomerID != nil && *o.CustomerID == cust.ID {
-		prof = h.profileOf(c.Request().Context(), cust.ID)
-	}
+	prof := h.orderProfile(c.Request().Context(), o)
 	v := &feedbackView{PublicID: o.PublicID, Items: o.Items, Code: it.Code, Form: fb, Item: it.Name}
 	ref, err := h.record(c.Request().Context(), o, it, fb, prof)
 	var ve *ValidationError

@@ -105,7 +105,17 @@ type Change struct {
 // reasons maps each changed dimension to why. The caller validates the result with
 // Line.Customize (see RefineProduct).
 func Refine(info catalog.LineInfo, p catalog.Product, fb Feedback) (changes catalog.Selection, reasons map[string]string) {
+	return refine(info, p, fb, nil)
+}
+
+// refine is Refine that never moves to an option in ruledOut ("dimension/option"): the
+// options the customer's hard rules exclude, so that a too-light cream for someone with a
+// nut allergy becomes the nut-free rich cream rather than the shea butter one.
+func refine(info catalog.LineInfo, p catalog.Product, fb Feedback, ruledOut map[string]bool) (changes catalog.Selection, reasons map[string]string) {
 	changes, reasons = catalog.Selection{}, map[string]string{}
+	neighbour := func(dim *catalog.DimensionInfo, cur *catalog.OptionInfo, rank func(*catalog.OptionInfo) int, step int) *catalog.OptionInfo {
+		return neighbourIn(dim, cur, rank, step, func(o *catalog.OptionInfo) bool { return !ruledOut[dim.ID+"/"+o.ID] })
+	}
 	sel := p.Selection()
 	set := func(dim *catalog.DimensionInfo, opts []string, reason string) {
 		changes[dim.ID] = opts
@@ -145,7 +155,7 @@ func Refine(info catalog.LineInfo, p catalog.Product, fb Feedback) (changes cata
 		cur := option(dim, first(sel[dim.ID]))
 		if cur != nil && !isUnscented(cur) {
 			for i := range dim.Options {
-				if o := &dim.Options[i]; isUnscented(o) {
+				if o := &dim.Options[i]; isUnscented(o) && !ruledOut[dim.ID+"/"+o.ID] {
 					set(dim, []string{o.ID}, fmt.Sprintf("You found the scent too strong: %s has no added fragrance.", o.Label))
 					break
 				}
@@ -161,7 +171,9 @@ func Refine(info catalog.LineInfo, p catalog.Product, fb Feedback) (changes cata
 	return changes, reasons
 }
 
-// RefineProduct applies Refine's changes through the generator: the refined product is the
+// RefineProduct applies Refine's changes through the generator, never moving to an option
+// the profile's hard rules exclude (a richer base for someone with a nut allergy is the
+// richest nut-free one, or no change): the refined product is the
 // changed selection when it is valid, otherwise the nearest valid product that keeps the
 // changes (Line.Customize). It lists every difference from p, each with its reason; changes
 // the generator had to add to keep the formula valid say so. With no applicable change it
@@ -173,7 +185,19 @@ func RefineProduct(line *catalog.Line, p catalog.Product, fb Feedback, prof cata
 			info = li
 		}
 	}
-	changes, reasons := Refine(info, p, fb)
+	ruledOut := map[string]bool{}
+	avail, err := line.Availability(catalog.Selection{}, prof)
+	if err != nil {
+		return p, nil, err
+	}
+	for _, d := range avail {
+		for _, o := range d.Options {
+			if !o.Available {
+				ruledOut[d.Dimension+"/"+o.Option] = true
+			}
+		}
+	}
+	changes, reasons := refine(info, p, fb, ruledOut)
 	if len(changes) == 0 {
 		return p, nil, nil
 	}
@@ -319,9 +343,10 @@ func option(dim *catalog.DimensionInfo, id string) *catalog.OptionInfo {
 	return nil
 }
 
-// neighbour returns the option of dim whose rank is the nearest above (step 1) or below
-// (step -1) cur's, or nil. Options without a rank (0) are never chosen.
-func neighbour(dim *catalog.DimensionInfo, cur *catalog.OptionInfo, rank func(*catalog.OptionInfo) int, step int) *catalog.OptionInfo {
+// neighbourIn returns the option of dim, among those ok accepts, whose rank is the nearest
+// above (step 1) or below (step -1) cur's, or nil. Options without a rank (0) are never
+// chosen.
+func neighbourIn(dim *catalog.DimensionInfo, cur *catalog.OptionInfo, rank func(*catalog.OptionInfo) int, step int, ok func(*catalog.OptionInfo) bool) *catalog.OptionInfo {
 	if cur == nil || rank(cur) == 0 {
 		return nil
 	}
@@ -330,7 +355,7 @@ func neighbour(dim *catalog.DimensionInfo, cur *catalog.OptionInfo, rank func(*c
 	for i := range dim.Options {
 		o := &dim.Options[i]
 		ro := rank(o)
-		if ro == 0 || (ro-r)*step <= 0 {
+		if ro == 0 || (ro-r)*step <= 0 || !ok(o) {
 			continue
 		}
 		if best == nil || (ro-rank(best))*step < 0 {
