@@ -110,6 +110,23 @@ func TestPhasesAndGrams(t *testing.T) {
 	if sizeFromLabel("Travel 30 ml") != 30 || sizeFromLabel("large") != 0 {
 		t.Error("sizeFromLabel")
 	}
+
+	// Phases print in mixing order, A, B, C…, whatever order the snapshot lists them in;
+	// rows keep their order within a phase.
+	shuffled := []catalog.FormulaRow{
+		{INCI: "Active", Phase: "C"}, {INCI: "Oil", Phase: "B"}, {INCI: "Aqua", Phase: "A"},
+		{INCI: "Perfume", Phase: "C"}, {INCI: "Glycerin", Phase: "A"}, {INCI: "Tint", Phase: "D"},
+	}
+	var got []string
+	for _, p := range phases(shuffled, 30, 1) {
+		got = append(got, p.Name+":")
+		for _, r := range p.Rows {
+			got = append(got, r.INCI)
+		}
+	}
+	if want := "A: Aqua Glycerin B: Oil C: Active Perfume D: Tint"; strings.Join(got, " ") != want {
+		t.Errorf("phases in order %q, want %q", strings.Join(got, " "), want)
+	}
 }
 
 func TestCharts(t *testing.T) {

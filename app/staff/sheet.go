@@ -7,6 +7,7 @@ import (
 	"html/template"
 	"net/url"
 	"regexp"
+	"sort"
 	"strconv"
 
 	"github.com/labstack/echo/v4"
@@ -158,8 +159,9 @@ func sizeFromLabel(label string) int {
 	return 0
 }
 
-// phases groups rows by phase (in first-seen order) with grams: % w/w × size in ml, taking
-// 1 ml ≈ 1 g, for one unit and for all units of the line.
+// phases groups rows by phase, in mixing order (A, B, C…, whatever order the snapshot lists
+// them in; rows keep theirs within a phase), with grams: % w/w × size in ml, taking 1 ml ≈ 1 g,
+// for one unit and for all units of the line.
 func phases(rows []catalog.FormulaRow, sizeML, units int) []phase {
 	var out []phase
 	index := map[string]int{}
@@ -173,6 +175,7 @@ func phases(rows []catalog.FormulaRow, sizeML, units int) []phase {
 		out[i].Rows = append(out[i].Rows, sheetRow{FormulaRow: r,
 			GramsUnit: grams(int64(r.Percent), sizeML), GramsBatch: grams(int64(r.Percent), sizeML*max(units, 1))})
 	}
+	sort.SliceStable(out, func(i, j int) bool { return out[i].Name < out[j].Name })
 	return out
 }
 
