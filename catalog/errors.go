@@ -29,6 +29,10 @@ var (
 	// ErrNoVariant: the profile's hard rules (e.g. vegan, pregnant) leave no valid product
 	// in the line (422).
 	ErrNoVariant = errors.New("no product in this line fits your needs")
+	// ErrVersionReused: a catalog whose version is already known with other content; its
+	// reorder codes would decode to other products, so it is refused (the owner bumps the
+	// version).
+	ErrVersionReused = errors.New("this catalog version is already known with different content")
 )
 
 // Problem is one mistake in a catalog definition.

@@ -10,7 +10,8 @@ import (
 // safe for concurrent use.
 type Catalog struct {
 	version  string
-	tag      int // the code symbol for the version
+	hash     string // contentHash of the definition
+	tag      int    // the code symbol for the version
 	currency string
 	lines    []*Line
 	byID     map[string]*Line
@@ -120,6 +121,11 @@ type ingredient struct {
 
 // Version is the catalog version as written in the file.
 func (c *Catalog) Version() string { return c.version }
+
+// Hash is the SHA-256, in hex, of the definition's content: the parsed YAML without
+// comments, layout, key order or the shared anchors block. Two files with the same version
+// must have the same hash, or one version's reorder codes would mean two products.
+func (c *Catalog) Hash() string { return c.hash }
 
 // Currency is the lower-case ISO currency of every price, e.g. "usd".
 func (c *Catalog) Currency() string { return c.currency }

@@ -2,6 +2,9 @@ package catalog
 
 import (
 	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"hash/fnv"
@@ -89,7 +92,30 @@ func Load(data []byte) (*Catalog, error) {
 	if len(ld.problems) > 0 {
 		return nil, &DefinitionError{Problems: ld.problems}
 	}
+	h, err := contentHash(data)
+	if err != nil {
+		return nil, err
+	}
+	c.hash = h
 	return c, nil
+}
+
+// contentHash hashes the definition as parsed: YAML decoded to plain values (aliases
+// expanded), the shared anchors block dropped (its content counts where it is used), the
+// version as text, then encoded as JSON, whose maps have sorted keys.
+func contentHash(data []byte) (string, error) {
+	var v map[string]any
+	if err := yaml.Unmarshal(data, &v); err != nil {
+		return "", err
+	}
+	delete(v, "shared")
+	v["version"] = fmt.Sprint(v["version"])
+	b, err := json.Marshal(v)
+	if err != nil {
+		return "", fmt.Errorf("catalog content hash: %w", err)
+	}
+	sum := sha256.Sum256(b)
+	return hex.EncodeToString(sum[:]), nil
 }
 
 // Check loads data and returns its problems, if any (the CLI's "catalog check").

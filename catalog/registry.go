@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io/fs"
 	"sort"
+	"strconv"
 	"sync"
 )
 
@@ -53,7 +54,14 @@ type Registry struct {
 	current  *Catalog
 	versions map[string]*Catalog
 	byTag    map[int]*Catalog
+	guard    VersionGuard
 }
+
+// VersionGuard is told each catalog version the registry takes on, with its content hash
+// (Catalog.Hash), before the registry serves it; an error refuses that catalog. The server's
+// guard remembers the hash of each version in the database, so a version cannot change its
+// content across restarts or between instances either.
+type VersionGuard func(version, hash string) error
 
 // NewRegistry loads the current catalog definition and older ones (kept only for
 // decoding). Two versions whose code symbols collide are refused: numeric versions use
@@ -94,15 +102,62 @@ func NewDefaultRegistry(override []byte) (*Registry, error) {
 	return NewRegistry(cur, hist...)
 }
 
-// add records c; the same version loaded again replaces the old one (same tag).
+// add records c. The same version loaded again must have the same content: otherwise its
+// reorder codes would decode to other products. Versions sharing a code symbol are refused.
 func (r *Registry) add(c *Catalog) error {
-	if old, ok := r.byTag[c.tag]; ok && old.version != c.version {
-		return &DefinitionError{Problems: []Problem{{Path: "version", Message: fmt.Sprintf(
-			"version %q shares its code symbol with version %q, whose codes must stay decodable; choose another version", c.version, old.version)}}}
+	if err := r.check(c); err != nil {
+		return err
 	}
 	r.byTag[c.tag] = c
 	r.versions[c.version] = c
 	return nil
+}
+
+// check says whether add would take c.
+func (r *Registry) check(c *Catalog) error {
+	if old, ok := r.versions[c.version]; ok && old.hash != c.hash {
+		return fmt.Errorf("%w: version %s is already loaded with other content (sha256 %.12s…, this file %.12s…), so its reorder codes would name other products; give the changed catalog a new version, e.g. version: %s",
+			ErrVersionReused, c.version, old.hash, c.hash, r.nextVersion())
+	}
+	if old, ok := r.byTag[c.tag]; ok && old.version != c.version {
+		return &DefinitionError{Problems: []Problem{{Path: "version", Message: fmt.Sprintf(
+			"version %q shares its code symbol with version %q, whose codes must stay decodable; choose another version", c.version, old.version)}}}
+	}
+	return nil
+}
+
+// nextVersion suggests a version number above every numeric one loaded.
+func (r *Registry) nextVersion() string {
+	top := uint64(0)
+	for v := range r.versions {
+		if n, err := strconv.ParseUint(v, 10, 32); err == nil && n > top {
+			top = n
+		}
+	}
+	return strconv.FormatUint(top+1, 10)
+}
+
+// Guard installs g, checks every version already loaded with it, and has Reload check each
+// new catalog with it before serving it. It returns the first version g refuses.
+func (r *Registry) Guard(g VersionGuard) error {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	for _, v := range sortedVersions(r.versions) {
+		if err := g(v, r.versions[v].hash); err != nil {
+			return fmt.Errorf("catalog version %s: %w", v, err)
+		}
+	}
+	r.guard = g
+	return nil
+}
+
+func sortedVersions(m map[string]*Catalog) []string {
+	out := make([]string, 0, len(m))
+	for v := range m {
+		out = append(out, v)
+	}
+	sort.Strings(out)
+	return out
 }
 
 // Current is the catalog used for new products.
@@ -124,12 +179,7 @@ func (r *Registry) Version(v string) (*Catalog, bool) {
 func (r *Registry) Versions() []string {
 	r.mu.RLock()
 	defer r.mu.RUnlock()
-	out := make([]string, 0, len(r.versions))
-	for v := range r.versions {
-		out = append(out, v)
-	}
-	sort.Strings(out)
-	return out
+	return sortedVersions(r.versions)
 }
 
 // Decode finds the catalog version the code was made with and returns its product,
@@ -148,13 +198,25 @@ func (r *Registry) Decode(code string, p Profile) (Product, error) {
 	return c.Decode(code, p)
 }
 
-// Reload loads data as the new current catalog. If it is invalid, or its version
-// collides with a kept one, the registry keeps serving the last good catalog and the
-// error (a *DefinitionError) is returned.
+// Reload loads data as the new current catalog. If it is invalid, its version collides
+// with a kept one, it reuses a known version with other content (ErrVersionReused), or the
+// guard refuses it, the registry keeps serving the last good catalog and returns the error.
 func (r *Registry) Reload(data []byte) error {
 	c, err := Load(data)
 	if err != nil {
 		return err
+	}
+	r.mu.RLock()
+	g, err := r.guard, r.check(c)
+	r.mu.RUnlock()
+	if err != nil {
+		return err
+	}
+	if g != nil {
+		// Outside the lock: the guard may ask the database, and decoding must not wait.
+		if err := g(c.version, c.hash); err != nil {
+			return fmt.Errorf("catalog version %s: %w", c.version, err)
+		}
 	}
 	r.mu.Lock()
 	defer r.mu.Unlock()

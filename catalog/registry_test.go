@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/xml"
 	"errors"
+	"fmt"
 	"io"
 	"slices"
 	"strings"
@@ -105,5 +106,73 @@ func TestPreviewSVG(t *testing.T) {
 				}
 			}
 		}
+	}
+}
+
+// TestRegistryRefusesChangedVersion: a catalog whose version is known but whose content
+// differs would make that version's reorder codes decode to other products.
+func TestRegistryRefusesChangedVersion(t *testing.T) {
+	r, err := NewDefaultRegistry(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	good := r.Current()
+	code := sampleCodes(t, good, 1)[0]
+	before, _ := r.Decode(code, Profile{})
+	changed := strings.Replace(string(DefaultYAML()), "base_price: 2200", "base_price: 2300", 1)
+	if changed == string(DefaultYAML()) {
+		t.Fatal("the test's edit did not apply")
+	}
+	err = r.Reload([]byte(changed))
+	if !errors.Is(err, ErrVersionReused) || !strings.Contains(err.Error(), "version: 3") {
+		t.Fatalf("reload of version 2 with other content: %v", err)
+	}
+	if r.Current() != good {
+		t.Fatal("the changed catalog replaced the current one")
+	}
+	if after, _ := r.Decode(code, Profile{}); after.PriceCents != before.PriceCents {
+		t.Fatalf("code %s now costs %d, was %d", code, after.PriceCents, before.PriceCents)
+	}
+	// The same content laid out differently (comments, quoting, key order) is the same version.
+	same := "# a comment\n" + strings.Replace(string(DefaultYAML()), "version: 2", `version: "2"`, 1)
+	if err := r.Reload([]byte(same)); err != nil {
+		t.Fatalf("reload of the same content: %v", err)
+	}
+	// At start-up too: an override of an embedded version must not differ from it.
+	if _, err := NewDefaultRegistry([]byte(changed)); !errors.Is(err, ErrVersionReused) {
+		t.Fatalf("start with a changed version 2: %v", err)
+	}
+}
+
+// TestRegistryGuard: a guard (the settings table, in the server) sees every version with its
+// content hash, at once and on each reload, and can refuse one.
+func TestRegistryGuard(t *testing.T) {
+	r, err := NewDefaultRegistry(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	seen := map[string]string{}
+	refuse := ""
+	guard := func(version, hash string) error {
+		if version == refuse {
+			return fmt.Errorf("%w: pinned elsewhere", ErrVersionReused)
+		}
+		seen[version] = hash
+		return nil
+	}
+	if err := r.Guard(guard); err != nil {
+		t.Fatal(err)
+	}
+	if len(seen) != 2 || seen["2"] != r.Current().Hash() || len(seen["2"]) != 64 {
+		t.Fatalf("guard saw %v", seen)
+	}
+	refuse = "3"
+	next := strings.Replace(string(DefaultYAML()), "version: 2", "version: 3", 1)
+	if err := r.Reload([]byte(next)); !errors.Is(err, ErrVersionReused) || r.Current().Version() != "2" {
+		t.Fatalf("guard's refusal: %v, current %s", err, r.Current().Version())
+	}
+	refuse = ""
+	if err := r.Reload([]byte(next)); err != nil || r.Current().Version() != "3" || seen["3"] == "" {
+		t.Fatalf("reload: %v", err)
 	}
 }

@@ -9,6 +9,7 @@ import (
 
 	"gorm.io/gorm"
 
+	"atelier/app"
 	"atelier/app/account"
 	"atelier/catalog"
 	"atelier/fulfillment"
@@ -41,6 +42,11 @@ func services(ctx context.Context, c config, db *gorm.DB, log *slog.Logger, base
 	}
 	reg, err := loadCatalog(c.CatalogFile)
 	if err != nil {
+		return nil, err
+	}
+	// A version keeps its content for good, across restarts and instances: its codes must
+	// keep naming the same products.
+	if err := reg.Guard(app.CatalogPins(db, now)); err != nil {
 		return nil, err
 	}
 	opts := fulfillment.Options{Now: now, Log: log, BaseURL: baseURL}
