@@ -246,15 +246,15 @@ func TestJobWalkToDeliveredSchedulesFollowUps(t *testing.T) {
 		if err != nil || checkIns() != 1 || rep.CheckIns != 1 {
 			t.Fatalf("check-in not created on day 14: %v %d %+v", err, checkIns(), rep)
 		}
-		// Replenishment: 60 days of use, reminder 10 days before → day 50 after delivery.
+		// Replenishment: 2 units of 60 days of use, reminder 10 days before → day 110 after delivery.
 		repl := func() int64 { return count(t, db, &FollowUpTask{}, "kind = ?", TaskReplenishment) }
-		clk.Advance(35 * 24 * time.Hour) // day 49
+		clk.Advance(95 * 24 * time.Hour) // day 109
 		if _, _ = s.Tick(ctx); repl() != 0 {
 			t.Fatal("replenishment too early")
 		}
 		clk.Advance(24 * time.Hour)
 		if _, err := s.Tick(ctx); err != nil || repl() != 1 {
-			t.Fatalf("replenishment on day 50: %v %d", err, repl())
+			t.Fatalf("replenishment on day 110: %v %d", err, repl())
 		}
 		if n := count(t, db, &OutboxMessage{}, "kind = ?", MailReplenishmentReminder); n != 1 {
 			t.Fatalf("reminder emails: %d", n)

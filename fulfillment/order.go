@@ -117,8 +117,9 @@ type OrderItem struct {
 	Packaging       JSONText `gorm:"type:text" json:"packaging"` // packaging snapshot
 	PreviewSVG      string   `gorm:"type:text" json:"preview_svg,omitempty"`
 	ExpectedUseDays int      `gorm:"not null;default:0" json:"expected_use_days"`
-	// ReplenishDueAt is set on delivery (delivered + ExpectedUseDays − lead time); the
-	// scheduler creates the replenishment task and reminder once it passes.
+	// ReplenishDueAt is set on delivery (delivered + ExpectedUseDays × units not cancelled −
+	// lead time); the scheduler sends the replenishment reminder once it passes, unless the
+	// customer has reordered the product since.
 	ReplenishDueAt     *time.Time `gorm:"index" json:"replenish_due_at,omitempty"`
 	ReplenishCreatedAt *time.Time `json:"-"`
 	CreatedAt          time.Time  `json:"created_at"`

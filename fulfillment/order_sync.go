@@ -105,11 +105,14 @@ func (s *Service) advanceOrder(tx *gorm.DB, o *Order, to string, jobs []Producti
 		return err
 	case OrderDelivered:
 		for _, it := range o.Items {
-			if it.ExpectedUseDays <= 0 {
+			units := liveUnits(jobs, it.ID)
+			if it.ExpectedUseDays <= 0 || units == 0 {
 				continue
 			}
-			due := now.Add(time.Duration(it.ExpectedUseDays)*24*time.Hour - s.opt.ReplenishLead)
-			if half := now.Add(time.Duration(it.ExpectedUseDays) * 12 * time.Hour); due.Before(half) {
+			// The customer uses the units one after another: n bottles last n times as long.
+			lasts := time.Duration(it.ExpectedUseDays*units) * 24 * time.Hour
+			due := now.Add(lasts - s.opt.ReplenishLead)
+			if half := now.Add(lasts / 2); due.Before(half) {
 				due = half // short-lived products: remind half way through rather than at once
 			}
 			if err := tx.Model(&OrderItem{}).Where("id = ?", it.ID).Update("replenish_due_at", due).Error; err != nil {
@@ -122,4 +125,15 @@ func (s *Service) advanceOrder(tx *gorm.DB, o *Order, to string, jobs []Producti
 		return err
 	}
 	return nil
+}
+
+// liveUnits counts the units of order item itemID that were not cancelled.
+func liveUnits(jobs []ProductionJob, itemID uint) int {
+	n := 0
+	for _, j := range jobs {
+		if j.OrderItemID == itemID && j.Status != JobCancelled {
+			n++
+		}
+	}
+	return n
 }

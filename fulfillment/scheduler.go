@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"strings"
 	"time"
 
 	"gorm.io/gorm"
@@ -12,13 +13,18 @@ import (
 // TickReport counts what one scheduler tick created.
 type TickReport struct {
 	CheckIns       int // check-in tasks created
-	Replenishments int // replenishment tasks created (each with its reminder email)
+	Replenishments int // replenishment reminder emails queued
+	ReplenishCalls int // …of which also became a follow-up task for staff
+	Reordered      int // replenishment reminders dropped: the customer had reordered already
 }
 
 // Tick runs the scheduler's rules once, at the injected clock's now:
 //
 //   - an order delivered CheckInAfter ago (its check_in_due_at has passed) gets a check-in task;
-//   - an item whose replenishment date has passed gets a replenishment task and a reminder email.
+//   - an item whose replenishment date has passed gets a reminder email, and a replenishment
+//     task when Options.ReplenishmentCall says the customer should get a personal touch (every
+//     time without it), unless the customer has reordered the same product (same code) in a
+//     later paid order, when nothing is sent.
 //
 // Each rule stamps the row it handled, so it is scanned once; the task and email are
 // created through dedupe keys backed by unique indexes, so ticks running at the same time
@@ -54,12 +60,8 @@ func (s *Service) Tick(ctx context.Context) (TickReport, error) {
 			return rep, err
 		}
 		for _, id := range ids {
-			created, err := s.replenishRule(ctx, id, now)
-			if err != nil {
+			if err := s.replenishRule(ctx, id, now, &rep); err != nil {
 				return rep, err
-			}
-			if created {
-				rep.Replenishments++
 			}
 		}
 		if len(ids) < 200 {
@@ -92,7 +94,17 @@ func (s *Service) checkInRule(ctx context.Context, orderID uint, now time.Time) 
 	return created, err
 }
 
-func (s *Service) replenishRule(ctx context.Context, itemID uint, now time.Time) (created bool, err error) {
+// liveOrderStatuses are the statuses of an order that was paid and not undone.
+var liveOrderStatuses = []string{OrderPaid, OrderInProduction, OrderShipped, OrderDelivered}
+
+func (s *Service) replenishRule(ctx context.Context, itemID uint, now time.Time, rep *TickReport) error {
+	// Asked before the transaction: the answer may come from another area's tables, and on
+	// SQLite a query outside the transaction's connection would wait for it to end.
+	call, err := s.replenishmentCall(ctx, itemID)
+	if err != nil {
+		return err
+	}
+	var mailed, tasked, reordered bool
 	err = s.tx(ctx, func(tx *gorm.DB) error {
 		var it OrderItem
 		if err := tx.Where("id = ?", itemID).Take(&it).Error; err != nil {
@@ -105,23 +117,90 @@ func (s *Service) replenishRule(ctx context.Context, itemID uint, now time.Time)
 		if err != nil {
 			return err
 		}
-		_, created, err = s.EnsureTask(tx, TaskSpec{
-			Kind: TaskReplenishment, OrderID: &o.ID, CustomerID: o.CustomerID, Email: o.Email,
-			Title: fmt.Sprintf("%s is running low on %s (order #%d)", o.ShipName, it.Name, o.ID),
-			DueAt: *it.ReplenishDueAt, Priority: PriorityLow,
-			DedupeKey: fmt.Sprintf("replenishment:item:%d", it.ID),
-		})
+		stamp := func() error {
+			return tx.Model(&OrderItem{}).Where("id = ? AND replenish_created_at IS NULL", it.ID).Update("replenish_created_at", now).Error
+		}
+		later, err := reorderOf(tx, o, it.Code)
 		if err != nil {
 			return err
 		}
+		if later != 0 {
+			reordered = true
+			if err := s.audit(tx, System, "replenishment.skipped", object("order", o.ID), "", "",
+				fmt.Sprintf("%s (item %d) was reordered in order #%d", it.Code, it.ID, later)); err != nil {
+				return err
+			}
+			return stamp()
+		}
+		if call {
+			_, tasked, err = s.EnsureTask(tx, TaskSpec{
+				Kind: TaskReplenishment, OrderID: &o.ID, CustomerID: o.CustomerID, Email: o.Email,
+				Title: fmt.Sprintf("%s is running low on %s (order #%d)", o.ShipName, it.Name, o.ID),
+				DueAt: *it.ReplenishDueAt, Priority: PriorityLow,
+				DedupeKey: fmt.Sprintf("replenishment:item:%d", it.ID),
+			})
+			if err != nil {
+				return err
+			}
+		}
 		subject, body := s.replenishmentEmail(o, &it)
-		if _, err := s.Enqueue(tx, OutboxMessage{Kind: MailReplenishmentReminder, To: o.Email, Subject: subject, Body: body,
+		if mailed, err = s.Enqueue(tx, OutboxMessage{Kind: MailReplenishmentReminder, To: o.Email, Subject: subject, Body: body,
 			DedupeKey: fmt.Sprintf("replenishment_reminder:item:%d", it.ID)}); err != nil {
 			return err
 		}
-		return tx.Model(&OrderItem{}).Where("id = ? AND replenish_created_at IS NULL", it.ID).Update("replenish_created_at", now).Error
+		return stamp()
 	})
-	return created, err
+	if err != nil {
+		return err
+	}
+	switch {
+	case reordered:
+		rep.Reordered++
+	case mailed:
+		rep.Replenishments++
+		if tasked {
+			rep.ReplenishCalls++
+		}
+	}
+	return nil
+}
+
+// replenishmentCall asks Options.ReplenishmentCall whether item's customer gets a
+// replenishment task; true for everyone without it, false for guests with it.
+func (s *Service) replenishmentCall(ctx context.Context, itemID uint) (bool, error) {
+	if s.opt.ReplenishmentCall == nil {
+		return true, nil
+	}
+	var row struct{ CustomerID *uint }
+	err := s.db.WithContext(ctx).Model(&OrderItem{}).Joins("JOIN orders ON orders.id = order_items.order_id").
+		Where("order_items.id = ?", itemID).Select("orders.customer_id").Limit(1).Scan(&row).Error
+	if err != nil || row.CustomerID == nil {
+		return false, err
+	}
+	call, err := s.opt.ReplenishmentCall(ctx, *row.CustomerID)
+	if err != nil {
+		return false, fmt.Errorf("replenishment call for customer %d: %w", *row.CustomerID, err)
+	}
+	return call, nil
+}
+
+// reorderOf returns the id of a later paid order of o's customer (by customer id or, for
+// guests and orders placed before the account, by email) with a line of the same code, or 0.
+func reorderOf(tx *gorm.DB, o *Order, code string) (uint, error) {
+	q := tx.Model(&OrderItem{}).Joins("JOIN orders ON orders.id = order_items.order_id").
+		Where("order_items.code = ? AND orders.status IN ?", code, liveOrderStatuses).
+		Where("(orders.created_at > ? OR (orders.created_at = ? AND orders.id > ?))", o.CreatedAt, o.CreatedAt, o.ID)
+	email := strings.ToLower(strings.TrimSpace(o.Email))
+	if o.CustomerID != nil {
+		q = q.Where("(orders.customer_id = ? OR LOWER(orders.email) = ?)", *o.CustomerID, email)
+	} else {
+		q = q.Where("LOWER(orders.email) = ?", email)
+	}
+	var ids []uint
+	if err := q.Order("orders.id").Limit(1).Pluck("orders.id", &ids).Error; err != nil || len(ids) == 0 {
+		return 0, err
+	}
+	return ids[0], nil
 }
 
 // Worker runs the scheduler and the outbox on an interval, in the server process or as
@@ -153,6 +232,7 @@ func (w *Worker) RunOnce(ctx context.Context) error {
 	}
 	if tick != (TickReport{}) || rep != (DeliveryReport{}) {
 		log.Info("fulfillment worker", "check_ins", tick.CheckIns, "replenishments", tick.Replenishments,
+			"replenish_calls", tick.ReplenishCalls, "reordered", tick.Reordered,
 			"sent", rep.Sent, "logged", rep.Logged, "retried", rep.Retried, "failed", rep.Failed)
 	}
 	return nil

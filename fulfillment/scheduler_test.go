@@ -2,6 +2,7 @@ package fulfillment
 
 import (
 	"context"
+	"fmt"
 	"sync"
 	"testing"
 	"time"
@@ -32,8 +33,8 @@ func TestSchedulerConcurrentAndAfterRestart(t *testing.T) {
 		s, clk := newTestService(t, db)
 		ctx := context.Background()
 		var orders []*Order
-		for range 20 {
-			o := paidOrder(t, s, 1, 1)
+		for i := range 20 {
+			o := paidOrderFor(t, s, fmt.Sprintf("c%d@example.com", i), nil, 1, 1) // 20 customers: none reordered
 			deliver(t, s, o)
 			orders = append(orders, o)
 		}

@@ -59,6 +59,11 @@ type Options struct {
 	CheckInAfter time.Duration
 	// ReplenishLead is how long before a product runs out the reminder is due; default 10 days.
 	ReplenishLead time.Duration
+	// ReplenishmentCall decides, by customer, whether a replenishment reminder also becomes a
+	// follow-up task for staff: a personal touch, for the customers whose segment calls for one
+	// (the loyalty area knows segments; fulfillment does not import it). It runs outside any
+	// transaction of this package. nil: every reminder gets its task. With it, guests get none.
+	ReplenishmentCall func(ctx context.Context, customerID uint) (bool, error)
 	// DurableClaims makes claim transactions on PostgreSQL wait for the WAL flush like every
 	// other write. By default a claim (and only a claim) commits with synchronous_commit=off:
 	// a database crash may forget the last fraction of a second of claims, which returns
