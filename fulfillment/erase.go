@@ -2,42 +2,179 @@ package fulfillment
 
 import (
 	"fmt"
+	"strings"
+	"time"
 
 	"gorm.io/gorm"
 )
 
-// AnonymiseCustomer is for account deletion: inside the caller's transaction tx it strips
-// the contact data from every order of the customer (and every order placed as a guest with
-// the same email) — the email becomes anonEmail, the shipping name, street lines, city and
-// postal code are cleared — and removes the email from their feedback. Country, amounts,
-// items and statuses stay, so the books and the statistics keep adding up. It returns the
-// number of orders changed. Pending outbox email to the address is cancelled (marked failed)
-// so that nothing more is sent to it.
-func (s *Service) AnonymiseCustomer(tx *gorm.DB, customerID uint, email, anonEmail string) (int64, error) {
+// Placeholders that stay where an erased customer's email and follow-ups were, so counts by
+// kind, status and outcome still add up.
+const (
+	ErasedSubject = "(erased)"
+	ErasedBody    = "(erased: the recipient deleted their account)"
+	erasedReason  = "the customer deleted their account"
+)
+
+// Erasure names whose personal data AnonymiseCustomer removes.
+type Erasure struct {
+	CustomerID uint
+	// VerifiedEmail is the customer's proven address, "" when it was never verified. Guest
+	// orders, feedback, follow-ups and email with it are erased too.
+	VerifiedEmail string
+	// AccountEmail is the account's address, verified or not: the account's own emails
+	// (sign-in, reset and confirmation links, kinds "account_…") sent to it are erased.
+	AccountEmail string
+	// AnonEmail replaces the email of the orders and of the outbox messages
+	// ("deleted-<id>@invalid").
+	AnonEmail string
+}
+
+// AnonymiseCustomer is for account deletion: inside the caller's transaction tx it removes a
+// customer's contact data from the fulfillment tables, and returns the number of orders
+// changed.
+//
+//   - Orders of the customer (and placed as a guest with VerifiedEmail) keep items, amounts,
+//     country and statuses for the books; the email becomes AnonEmail and the shipping name,
+//     street lines, city and postal code are cleared.
+//   - Their feedback loses its email and note.
+//   - Every outbox message to one of their addresses (those of the orders, VerifiedEmail, and
+//     AccountEmail for the account's own emails), whatever its status, is addressed to
+//     AnonEmail with ErasedSubject and ErasedBody; one not sent yet is cancelled (failed) so
+//     nothing more goes out.
+//   - Their follow-up tasks (by customer, order or address) lose email, title and notes, which
+//     name them ("Welcome Vic Tim (order #429)"); open and claimed ones are closed as skipped
+//     with the reason. The notes of those tasks' audit entries (staff's words) are cleared.
+func (s *Service) AnonymiseCustomer(tx *gorm.DB, e Erasure) (int64, error) {
 	now := s.clock()
-	q := tx.Model(&Order{}).Where("customer_id = ?", customerID)
-	if email != "" {
-		q = tx.Model(&Order{}).Where("customer_id = ? OR email = ?", customerID, email)
+	orders := func() *gorm.DB {
+		q := tx.Model(&Order{}).Where("customer_id = ?", e.CustomerID)
+		if e.VerifiedEmail != "" {
+			q = tx.Model(&Order{}).Where("customer_id = ? OR email = ?", e.CustomerID, e.VerifiedEmail)
+		}
+		return q
 	}
-	res := q.Updates(map[string]any{
-		"customer_id": customerID, "email": anonEmail, "ship_name": "", "ship_line1": "", "ship_line2": "",
+	var orderIDs []uint
+	var addrs []string
+	if err := orders().Pluck("id", &orderIDs).Error; err != nil {
+		return 0, fmt.Errorf("fulfillment: anonymise: orders: %w", err)
+	}
+	if err := orders().Distinct("email").Pluck("email", &addrs).Error; err != nil {
+		return 0, fmt.Errorf("fulfillment: anonymise: order emails: %w", err)
+	}
+	if e.VerifiedEmail != "" {
+		addrs = append(addrs, e.VerifiedEmail)
+	}
+	res := orders().Updates(map[string]any{
+		"customer_id": e.CustomerID, "email": e.AnonEmail, "ship_name": "", "ship_line1": "", "ship_line2": "",
 		"ship_city": "", "ship_postal_code": "", "updated_at": now,
 	})
 	if res.Error != nil {
 		return 0, fmt.Errorf("fulfillment: anonymise orders: %w", res.Error)
 	}
-	fq := tx.Model(&Feedback{}).Where("customer_id = ?", customerID)
-	if email != "" {
-		fq = tx.Model(&Feedback{}).Where("customer_id = ? OR email = ?", customerID, email)
+	fq := tx.Model(&Feedback{}).Where("customer_id = ?", e.CustomerID)
+	if e.VerifiedEmail != "" {
+		fq = tx.Model(&Feedback{}).Where("customer_id = ? OR email = ?", e.CustomerID, e.VerifiedEmail)
 	}
 	if err := fq.Updates(map[string]any{"email": "", "note": ""}).Error; err != nil {
 		return 0, fmt.Errorf("fulfillment: anonymise feedback: %w", err)
 	}
-	if email != "" {
-		if err := tx.Model(&OutboxMessage{}).Where("to_addr = ? AND status = ?", email, OutboxPending).
-			Updates(map[string]any{"status": OutboxFailed, "last_error": "recipient deleted their account"}).Error; err != nil {
-			return 0, fmt.Errorf("fulfillment: cancel outbox: %w", err)
-		}
+	if err := s.eraseOutbox(tx, e, addrs); err != nil {
+		return 0, err
+	}
+	if err := s.eraseTasks(tx, e, orderIDs, addrs, now); err != nil {
+		return 0, err
 	}
 	return res.RowsAffected, nil
+}
+
+func (s *Service) eraseOutbox(tx *gorm.DB, e Erasure, addrs []string) error {
+	var conds []string
+	var args []any
+	if len(addrs) > 0 {
+		conds, args = append(conds, "to_addr IN ?"), append(args, addrs)
+	}
+	if e.AccountEmail != "" {
+		conds = append(conds, "(to_addr = ? AND kind IN ?)")
+		args = append(args, e.AccountEmail, []string{MailAccountSignIn, MailAccountReset, MailAccountVerify})
+	}
+	if len(conds) == 0 {
+		return nil
+	}
+	mine := func() *gorm.DB {
+		return tx.Model(&OutboxMessage{}).Where("("+strings.Join(conds, " OR ")+")", args...)
+	}
+	steps := []struct {
+		what string
+		q    *gorm.DB
+		set  map[string]any
+	}{
+		// A delivery error may quote the address.
+		{"errors", mine().Where("last_error <> ''"), map[string]any{"last_error": ""}},
+		// Not sent yet: cancelled, so nothing more goes out.
+		{"cancel", mine().Where("status IN ?", []string{OutboxPending, OutboxSending}),
+			map[string]any{"status": OutboxFailed, "claim_until": nil, "last_error": "recipient deleted their account"}},
+		{"content", mine(), map[string]any{"to_addr": e.AnonEmail, "subject": ErasedSubject, "body": ErasedBody}},
+	}
+	for _, st := range steps {
+		if err := st.q.Updates(st.set).Error; err != nil {
+			return fmt.Errorf("fulfillment: erase outbox: %s: %w", st.what, err)
+		}
+	}
+	return nil
+}
+
+func (s *Service) eraseTasks(tx *gorm.DB, e Erasure, orderIDs []uint, addrs []string, now time.Time) error {
+	conds, args := []string{"customer_id = ?"}, []any{e.CustomerID}
+	if len(orderIDs) > 0 {
+		conds, args = append(conds, "order_id IN ?"), append(args, orderIDs)
+	}
+	if len(addrs) > 0 {
+		conds, args = append(conds, "email IN ?"), append(args, addrs)
+	}
+	var tasks []FollowUpTask
+	if err := forUpdate(tx.Where(strings.Join(conds, " OR "), args...)).Order("id").Find(&tasks).Error; err != nil {
+		return fmt.Errorf("fulfillment: erase follow-ups: %w", err)
+	}
+	if len(tasks) == 0 {
+		return nil
+	}
+	objects := make([]string, len(tasks))
+	for i, t := range tasks {
+		objects[i] = object("task", t.ID)
+	}
+	// Staff's notes travel into the audit entries of the task (see changeTask).
+	if err := tx.Model(&AuditEntry{}).Where("object IN ? AND note <> ''", objects).Update("note", "").Error; err != nil {
+		return fmt.Errorf("fulfillment: erase follow-up audit notes: %w", err)
+	}
+	for _, t := range tasks {
+		upd := map[string]any{"email": "", "title": erasedTitle(t), "notes": "", "updated_at": now}
+		live := t.State == TaskOpen || t.State == TaskClaimed
+		if live {
+			upd["state"], upd["completed_at"], upd["claimed_by"], upd["lease_until"] = TaskSkipped, now, nil, nil
+			upd["notes"] = "Skipped: " + erasedReason + "."
+		}
+		if err := tx.Model(&FollowUpTask{}).Where("id = ?", t.ID).Updates(upd).Error; err != nil {
+			return fmt.Errorf("fulfillment: erase follow-up %d: %w", t.ID, err)
+		}
+		if live {
+			if err := s.audit(tx, System, "task.skipped", object("task", t.ID), t.State, TaskSkipped, erasedReason); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// erasedTitle is a follow-up's one-line title without the person: "Welcome follow-up for
+// order #429 (customer deleted their account)".
+func erasedTitle(t FollowUpTask) string {
+	kind := strings.ReplaceAll(t.Kind, "_", " ")
+	if kind != "" {
+		kind = strings.ToUpper(kind[:1]) + kind[1:]
+	}
+	if t.OrderID != nil {
+		return fmt.Sprintf("%s follow-up for order #%d (%s)", kind, *t.OrderID, erasedReason)
+	}
+	return fmt.Sprintf("%s follow-up (%s)", kind, erasedReason)
 }

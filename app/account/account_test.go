@@ -4,9 +4,11 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"log/slog"
 	"net/url"
 	"strings"
 	"testing"
+	"time"
 
 	"gorm.io/gorm"
 
@@ -229,7 +231,7 @@ func TestAccountDeletionErasesPersonalData(t *testing.T) {
 func accountDeletion(t *testing.T, s *apptest.Store) {
 	ctx := context.Background()
 	cust, c := customer(t, s, "ada@example.com")
-	if err := s.DB.Exec("UPDATE customers SET email_verified_at = ? WHERE id = ?", s.Clock.Now(), cust.ID).Error; err != nil {
+	if err := s.DB.Exec("UPDATE customers SET email_verified_at = ?, name = ? WHERE id = ?", s.Clock.Now(), "Vic Tim", cust.ID).Error; err != nil {
 		t.Fatal(err)
 	}
 	p := moisturiser(t, catalog.Selection{"base": {"rich_cream"}})
@@ -246,6 +248,34 @@ func accountDeletion(t *testing.T, s *apptest.Store) {
 	if err := s.Deps.Quiz.AttachCustomer(ctx, r.ID, cust.ID); err != nil {
 		t.Fatal(err)
 	}
+	// Personal data in every place fulfillment keeps it: email sent (order confirmations,
+	// delivered) and waiting (a sign-in link), welcome follow-ups named after the customer,
+	// one completed by staff with a note and a low rating (which opens a recovery task),
+	// and feedback with a note.
+	if _, err := s.Deps.Fulfillment.DeliverOutbox(ctx, fulfillment.LogMailer{Log: slog.New(slog.DiscardHandler)}); err != nil {
+		t.Fatal(err)
+	}
+	s.Client().PostForm("/account/signin/link", url.Values{"email": {cust.Email}})
+	s.Clock.Advance(3 * time.Hour)
+	carer := fulfillment.Actor{StaffID: 1, Role: fulfillment.RoleCare}
+	task, err := s.Deps.Fulfillment.ClaimNextTask(ctx, carer, 0)
+	if err != nil || !strings.Contains(task.Title, "Ada Lovelace") {
+		t.Fatalf("claim the welcome call: %v %+v", err, task)
+	}
+	low := 2
+	if _, err := s.Deps.Fulfillment.CompleteTask(ctx, task.ID, carer, fulfillment.OutcomeReached, "Vic Tim of Analytical Row finds it greasy", &low); err != nil {
+		t.Fatal(err)
+	}
+	if r := s.Client().PostForm("/feedback/"+o.PublicID, url.Values{"rating": {"4"}, "note": {"Vic Tim likes it"}}); r.StatusCode != 200 {
+		t.Fatalf("feedback: %d", r.StatusCode)
+	}
+	needles := []string{cust.Email, "Vic Tim", "Ada Lovelace", "Analytical Row", "N1 9GU"}
+	if found := personalData(t, s.DB, needles...); found["outbox_messages"] == "" || found["follow_up_tasks"] == "" || found["audit_entries"] == "" {
+		t.Fatalf("the set-up should leave personal data in outbox, follow-ups and audit; found it in %v", found)
+	}
+	openBefore := countTasks(t, s, "state IN ?", []string{fulfillment.TaskOpen, fulfillment.TaskClaimed})
+	mailBefore := countRows(t, s, "outbox_messages")
+
 	if page := c.Get("/account"); !strings.Contains(page.Body, "Analytical Row") {
 		t.Fatal("account page lacks the address")
 	}
@@ -275,7 +305,20 @@ func accountDeletion(t *testing.T, s *apptest.Store) {
 	if _, ok := resp.Answers["name"]; ok {
 		t.Fatal("quiz response keeps the name")
 	}
-	assertNoPersonalData(t, s.DB, cust.Email, "Analytical Row")
+	if found := personalData(t, s.DB, needles...); len(found) > 0 {
+		t.Errorf("personal data left in %v", found)
+	}
+	// Counts stay: the email is still there (nothing waiting to go out), the follow-ups too,
+	// none left open.
+	if n := countRows(t, s, "outbox_messages"); n != mailBefore {
+		t.Errorf("%d outbox messages after deletion, want %d", n, mailBefore)
+	}
+	if n := countTasks(t, s, "state IN ?", []string{fulfillment.TaskOpen, fulfillment.TaskClaimed}); openBefore == 0 || n != 0 {
+		t.Errorf("open follow-ups: %d before, %d after deletion, want some then none", openBefore, n)
+	}
+	if n := countRows(t, s, "outbox_messages", "status IN ?", []string{fulfillment.OutboxPending, fulfillment.OutboxSending}); n != 0 {
+		t.Errorf("%d emails still to be sent to a deleted account", n)
+	}
 	if page := c.Get("/account"); page.StatusCode != 303 {
 		t.Fatalf("session survived deletion: %d", page.StatusCode)
 	}
@@ -284,20 +327,50 @@ func accountDeletion(t *testing.T, s *apptest.Store) {
 	}
 }
 
-// assertNoPersonalData scans the customer, order and quiz tables for the given strings.
-func assertNoPersonalData(t *testing.T, db *gorm.DB, needles ...string) {
+func countRows(t *testing.T, s *apptest.Store, table string, where ...any) int64 {
 	t.Helper()
-	for _, table := range []string{"customers", "orders", "quiz_responses"} {
+	var n int64
+	q := s.DB.Table(table)
+	if len(where) > 0 {
+		q = q.Where(where[0], where[1:]...)
+	}
+	if err := q.Count(&n).Error; err != nil {
+		t.Fatal(err)
+	}
+	return n
+}
+
+func countTasks(t *testing.T, s *apptest.Store, where ...any) int64 {
+	t.Helper()
+	return countRows(t, s, "follow_up_tasks", where...)
+}
+
+// personalData returns, for every table of the database whose rows hold one of the given
+// strings, the first string found.
+func personalData(t *testing.T, db *gorm.DB, needles ...string) map[string]string {
+	t.Helper()
+	tables, err := db.Migrator().GetTables()
+	if err != nil {
+		t.Fatal(err)
+	}
+	found := map[string]string{}
+	for _, table := range tables {
 		var rows []map[string]any
 		if err := db.Table(table).Find(&rows).Error; err != nil {
 			t.Fatal(err)
 		}
 		var buf bytes.Buffer
-		fmt.Fprint(&buf, rows)
+		for _, row := range rows {
+			for _, v := range row {
+				fmt.Fprintf(&buf, "%s\n", v)
+			}
+		}
 		for _, n := range needles {
 			if strings.Contains(buf.String(), n) {
-				t.Errorf("%s still holds %q", table, n)
+				found[table] = n
+				break
 			}
 		}
 	}
+	return found
 }
