@@ -88,6 +88,7 @@ type Question struct {
 	target      target
 	optIndex    map[string]int
 	phrases     []string // scale: the evidence phrase for each step, built once
+	stub        bool     // failed to decode: only its id and line are known (Load fails)
 }
 
 // Option is one choice of a single, multi or location question.

@@ -45,9 +45,7 @@ func Load(data []byte) (*Quiz, error) {
 	}
 	l := &loader{}
 	quiz := l.parse(data)
-	if len(l.problems) == 0 {
-		l.validate(quiz)
-	}
+	l.validate(quiz) // even after problems in parsing: the owner sees every problem at once
 	if len(l.problems) > 0 {
 		l.sort()
 		return nil, &DefinitionError{Problems: l.problems}
@@ -307,7 +305,8 @@ func (l *loader) question(n *yaml.Node, section string) *Question {
 	var raw rawQuestion
 	if err := n.Decode(&raw); err != nil {
 		l.problems = append(l.problems, yamlProblem(err, n.Line, id))
-		return nil
+		// Kept as a stub, so the other questions' conditions still find its id.
+		return &Question{ID: strings.TrimSpace(id), Section: section, Line: n.Line, stub: true}
 	}
 	q := &Question{
 		ID: strings.TrimSpace(raw.ID), Section: section, Kind: Kind(raw.Kind),

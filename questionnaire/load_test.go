@@ -100,3 +100,41 @@ func TestLoadReportsAllProblems(t *testing.T) {
 		t.Errorf("Error() = %q", de.Error())
 	}
 }
+
+// TestLoadReportsEveryProblem: a duplicate id, a question that cannot be decoded or a broken
+// question does not hide the problems of the other questions' conditions (docs/QUIZ.md
+// promises every problem at once).
+func TestLoadReportsEveryProblem(t *testing.T) {
+	tests := []struct {
+		name  string
+		src   string
+		wants []string
+	}{
+		{"duplicate id", quiz(qFocus, qFocus, "      - id: b\n        kind: text\n        prompt: P\n        show_if: 'answers.focus == \"nails\"'\n"),
+			[]string{"line 13: question \"focus\": id is already used", `only offers hair, skin`}},
+		{"broken question", quiz(qFocus, "      - id: a\n        kind: slider\n        prompt: P\n", "      - id: b\n        kind: text\n        prompt: P\n        show_if: 'answers.fcous == \"hair\"'\n"),
+			[]string{`unknown kind "slider"`, `unknown question "fcous"`}},
+		{"undecodable question", quiz(qFocus, "      - id: a\n        kind: scale\n        prompt: P\n        min: lots\n        max: 5\n", "      - id: b\n        kind: text\n        prompt: P\n        show_if: 'answered(\"a\") && answers.focus == \"nails\"'\n"),
+			[]string{"cannot unmarshal", `only offers hair, skin`}},
+		{"unknown field", quiz(qFocus+"      - id: a\n        kind: text\n        prompt: P\n        show-if: 'true'\n", "      - id: b\n        kind: text\n        prompt: P\n        show_if: 'answers.focus == \"nails\"'\n"),
+			[]string{`unknown field "show-if"`, `only offers hair, skin`}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := Load([]byte(tt.src))
+			var de *DefinitionError
+			if !errors.As(err, &de) {
+				t.Fatalf("err = %v", err)
+			}
+			for _, want := range tt.wants {
+				if !strings.Contains(de.Error(), want) {
+					t.Errorf("lacks %q:\n%v", want, err)
+				}
+			}
+			// A stub (the undecodable question) is known by its id: no "unknown question a".
+			if strings.Contains(de.Error(), `unknown question "a"`) {
+				t.Errorf("a question that failed to decode is reported unknown:\n%v", err)
+			}
+		})
+	}
+}

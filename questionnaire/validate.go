@@ -18,7 +18,11 @@ const (
 )
 
 // validate checks the parsed quiz, compiles its conditions and prepares it for the engine.
+// It reports every problem it can find at once: a duplicate id or a broken question does not
+// stop the checks of the others' conditions. Only the search for questions that can never be
+// shown needs every question sound (it runs the engine), so it waits for the rest to be fixed.
 func (l *loader) validate(quiz *Quiz) {
+	sound := len(l.problems) == 0 // nothing went wrong in parsing
 	seen := map[string]*Question{}
 	for _, q := range quiz.questions {
 		switch {
@@ -32,18 +36,22 @@ func (l *loader) validate(quiz *Quiz) {
 			seen[q.ID] = q
 			quiz.byID[q.ID] = q
 		}
+		if q.stub {
+			continue
+		}
+		before := len(l.problems)
 		l.checkQuestion(q)
-	}
-	if len(l.problems) > 0 {
-		return // conditions are checked against a sound set of questions only
+		sound = sound && len(l.problems) == before
 	}
 	for _, q := range quiz.questions {
 		q.ansKey, q.answeredKey = scopeAnswers+"."+q.ID, scopeAnswered+"."+q.ID
 	}
 	for _, q := range quiz.questions {
-		l.checkCondition(quiz, q)
+		if !q.stub {
+			l.checkCondition(quiz, q)
+		}
 	}
-	if len(l.problems) > 0 {
+	if !sound || len(quiz.questions) == 0 {
 		return
 	}
 	quiz.prepare()
@@ -364,7 +372,7 @@ func (l *loader) checkCondition(quiz *Quiz, q *Question) {
 		switch c.scope {
 		case scopeAnswers:
 			other := quiz.byID[c.key]
-			if other == nil || other.Kind == KindText || other.Kind == KindScale || other.Kind == KindNumber {
+			if other == nil || other.stub || other.Kind == KindText || other.Kind == KindScale || other.Kind == KindNumber {
 				continue
 			}
 			if other.Option(c.value) == nil {
@@ -377,7 +385,7 @@ func (l *loader) checkCondition(quiz *Quiz, q *Question) {
 			}
 			found := false
 			for _, other := range quiz.questions[:q.index] {
-				found = found || other.setsTrait(c.key, c.value)
+				found = found || other.stub || other.setsTrait(c.key, c.value) // a stub might set it
 			}
 			if !found && TraitVocabulary[c.key] != nil {
 				l.add(line, q.ID, "show_if looks for traits.%s = %q, but no earlier question sets it, so this test can never match", c.key, c.value)
