@@ -1,7 +1,9 @@
 package fulfillment
 
 import (
+	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"gorm.io/gorm"
@@ -36,7 +38,10 @@ func (s *Service) syncOrderStatus(tx *gorm.DB, orderID uint, a Actor, now time.T
 		started = started || r >= 1
 	}
 	if live == 0 {
-		return nil // every unit cancelled: staff decide on a refund
+		if len(jobs) == 0 {
+			return nil
+		}
+		return s.allUnitsCancelled(tx, orderID, a, now)
 	}
 	target := OrderPaid
 	switch {
@@ -62,6 +67,47 @@ func (s *Service) syncOrderStatus(tx *gorm.DB, orderID uint, a Actor, now time.T
 		}
 	}
 	return nil
+}
+
+// allUnitsCancelled handles an order whose every production job was cancelled: nothing will
+// ship, yet the order stays paid, so an admin must refund it or have it made again. It opens
+// one urgent task saying so and skips the welcome call, which would greet the customer for
+// an order that is not coming. An order someone has already settled (refunded, cancelled) is
+// left alone.
+func (s *Service) allUnitsCancelled(tx *gorm.DB, orderID uint, a Actor, now time.Time) error {
+	o, err := lockOrder(tx, orderID)
+	if err != nil {
+		return err
+	}
+	if o.Status != OrderPaid && o.Status != OrderInProduction {
+		return nil
+	}
+	if _, _, err := s.EnsureTask(tx, TaskSpec{
+		Kind: TaskManual, OrderID: &o.ID, CustomerID: o.CustomerID, Email: o.Email,
+		Title: fmt.Sprintf("All units of order #%d were cancelled: refund or remake", o.ID),
+		Notes: fmt.Sprintf("Every production job of order #%d was cancelled, so nothing will ship, but the order is still %s. "+
+			"An admin refunds it from its page (/staff/orders/%d), or the customer agrees to have it made again (a new order).", o.ID, o.Status, o.ID),
+		DueAt: now, Priority: PriorityUrgent,
+		DedupeKey: fmt.Sprintf("all_cancelled:order:%d", o.ID),
+	}); err != nil {
+		return err
+	}
+	var welcome FollowUpTask
+	err = tx.Where("dedupe_key = ? AND state = ?", fmt.Sprintf("welcome:order:%d", o.ID), TaskOpen).Take(&welcome).Error
+	if errors.Is(err, gorm.ErrRecordNotFound) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	why := "every unit of the order was cancelled"
+	notes := strings.TrimSpace(welcome.Notes + "\n" + now.Format("2006-01-02 15:04") + " " + why)
+	res := tx.Model(&FollowUpTask{}).Where("id = ? AND state = ?", welcome.ID, TaskOpen).Updates(map[string]any{
+		"state": TaskSkipped, "notes": notes, "completed_at": now, "updated_at": now})
+	if res.Error != nil || res.RowsAffected == 0 {
+		return res.Error
+	}
+	return s.audit(tx, a, "task.skipped", object("task", welcome.ID), TaskOpen, TaskSkipped, why)
 }
 
 func statusAt(rank int) string {
