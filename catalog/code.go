@@ -132,7 +132,9 @@ func (c *Catalog) decodeIn(p parsedCode) (*Line, []int, error) {
 	}
 	l := c.lines[p.line]
 	if len(p.rank) != l.width {
-		return nil, nil, ErrUnknownCode
+		// Every code of a line has the same length: a symbol was dropped or doubled, and
+		// the check symbol happened to agree (1 time in 37).
+		return nil, nil, ErrMistyped
 	}
 	cfg := make([]int, len(l.vars))
 	if _, ok := l.d.Count64(); ok {

@@ -89,7 +89,9 @@ func TestDecodeErrors(t *testing.T) {
 		{"wrong check", good[:len(good)-1] + "0", ErrMistyped},
 		{"unknown version", withCheck("9" + good[1:len(good)-1]), ErrUnknownVersion},
 		{"unknown line", withCheck(good[:1] + "Z" + good[2:len(good)-1]), ErrUnknownCode},
-		{"wrong length", withCheck(good[:len(good)-1] + "0"), ErrUnknownCode},
+		{"one symbol too many", withCheck(good[:len(good)-1] + "0"), ErrMistyped},
+		{"one symbol short", withCheck(good[:len(good)-2]), ErrMistyped},
+		{"short, check passes (audit)", "200X6QJ", ErrMistyped},
 		{"rank past the end", withCheck(good[:2] + strings.Repeat("Z", len(good)-3)), ErrUnknownCode},
 	}
 	if good[len(good)-1] == '0' {
