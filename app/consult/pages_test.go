@@ -176,6 +176,10 @@ func TestPagesResumeOnAnotherDevice(t *testing.T) {
 	if link.Host == "" || !strings.HasPrefix(link.Path, "/quiz/resume/") {
 		t.Fatalf("resume link %q is not absolute", m[1])
 	}
+	// The link moves the consultation, and the page says so beside it.
+	if !strings.Contains(text(page.Body), "this browser will no longer show it") {
+		t.Errorf("the page does not say the link moves the consultation:\n%s", text(page.Body))
+	}
 	if r := laptop.Get("/quiz/" + id); r.StatusCode != http.StatusNotFound {
 		t.Errorf("another cookie opens the consultation by id: %d", r.StatusCode)
 	}
@@ -188,6 +192,9 @@ func TestPagesResumeOnAnotherDevice(t *testing.T) {
 	}
 	if got := shownQuestion(t, laptop.Get("/quiz/"+id).Body); got != here {
 		t.Errorf("resumed at %s, want %s", got, here)
+	}
+	if r := phone.Get("/quiz/" + id); r.StatusCode != http.StatusNotFound {
+		t.Errorf("the first browser still opens the consultation it gave away: %d", r.StatusCode)
 	}
 	_, result := walkPages(t, s, laptop, id, nil, nil)
 	if !strings.Contains(text(result), "Your hair:") {
