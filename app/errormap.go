@@ -63,7 +63,11 @@ func domainErrors() []web.Mapper {
 			}
 			var it *fulfillment.IllegalTransitionError
 			if errors.As(err, &it) {
-				return &web.Error{Status: http.StatusConflict, Message: it.Error(), Extra: map[string]any{"allowed": it.Allowed}}
+				allowed := it.Allowed
+				if allowed == nil {
+					allowed = []string{} // always a list: a closed task or a finished job allows no move
+				}
+				return &web.Error{Status: http.StatusConflict, Message: it.Error(), Extra: map[string]any{"allowed": allowed}}
 			}
 			return nil
 		},

@@ -240,11 +240,11 @@ func (s *Service) pickJob(tx *gorm.DB, jobID uint, a Actor, now time.Time) (*Pro
 // ReleaseJob gives a claimed job back to the queue in its current state (not lost: the
 // next claim-next can take it). The holder or an admin may release.
 func (s *Service) ReleaseJob(ctx context.Context, jobID uint, a Actor) (*ProductionJob, error) {
-	return s.changeClaim(ctx, jobID, a, "job.release", func(j *ProductionJob, now time.Time) (map[string]any, error) {
+	return s.changeClaim(ctx, jobID, a, "job.release", func(j *ProductionJob, now time.Time) (map[string]any, string, string, error) {
 		if !holdsJob(j, a, now) && !a.isAdmin() {
-			return nil, ErrNotClaimed
+			return nil, "", "", ErrNotClaimed
 		}
-		return map[string]any{"claimed_by": nil, "lease_until": nil}, nil
+		return map[string]any{"claimed_by": nil, "lease_until": nil}, j.Status, j.Status, nil
 	})
 }
 
@@ -253,15 +253,17 @@ func (s *Service) RenewJobLease(ctx context.Context, jobID uint, a Actor, lease 
 	if lease <= 0 {
 		lease = s.opt.JobLease
 	}
-	return s.changeClaim(ctx, jobID, a, "job.renew", func(j *ProductionJob, now time.Time) (map[string]any, error) {
+	return s.changeClaim(ctx, jobID, a, "job.renew", func(j *ProductionJob, now time.Time) (map[string]any, string, string, error) {
 		if !holdsJob(j, a, now) {
-			return nil, ErrNotClaimed
+			return nil, "", "", ErrNotClaimed
 		}
-		return map[string]any{"lease_until": now.Add(lease)}, nil
+		return map[string]any{"lease_until": now.Add(lease)}, j.Status, j.Status, nil
 	})
 }
 
-// ReassignJob (admin only) gives a job in the queue to another staff member with a fresh lease.
+// ReassignJob (admin only) gives a job in the queue to another staff member with a fresh
+// lease. Its audit entry goes from the previous holder to the new one ("staff:3" →
+// "staff:7"; "unclaimed" when nobody held it), with the job's status in the note.
 func (s *Service) ReassignJob(ctx context.Context, jobID uint, admin Actor, toStaffID uint) (*ProductionJob, error) {
 	if !admin.isAdmin() {
 		return nil, ErrForbidden
@@ -269,13 +271,19 @@ func (s *Service) ReassignJob(ctx context.Context, jobID uint, admin Actor, toSt
 	if toStaffID == 0 {
 		return nil, &ValidationError{Fields: map[string]string{"staff_id": "Choose a staff member."}}
 	}
-	return s.changeClaim(ctx, jobID, admin, fmt.Sprintf("job.reassign:%d", toStaffID), func(_ *ProductionJob, now time.Time) (map[string]any, error) {
-		return map[string]any{"claimed_by": toStaffID, "lease_until": now.Add(s.opt.JobLease)}, nil
+	return s.changeClaim(ctx, jobID, admin, "job.reassign", func(j *ProductionJob, now time.Time) (map[string]any, string, string, error) {
+		from := "unclaimed"
+		if j.ClaimedBy != nil {
+			from = object("staff", *j.ClaimedBy)
+		}
+		return map[string]any{"claimed_by": toStaffID, "lease_until": now.Add(s.opt.JobLease)}, from, object("staff", toStaffID), nil
 	})
 }
 
+// changeClaim applies a change to a job's claim, in the queue only, with its audit entry:
+// change returns the update and the entry's from and to.
 func (s *Service) changeClaim(ctx context.Context, jobID uint, a Actor, action string,
-	change func(j *ProductionJob, now time.Time) (map[string]any, error)) (*ProductionJob, error) {
+	change func(j *ProductionJob, now time.Time) (upd map[string]any, from, to string, err error)) (*ProductionJob, error) {
 	if !a.can(RoleFulfillment) {
 		return nil, ErrForbidden
 	}
@@ -289,7 +297,7 @@ func (s *Service) changeClaim(ctx context.Context, jobID uint, a Actor, action s
 		if !isOpenJob(j.Status) {
 			return &IllegalTransitionError{Object: object("job", j.ID), From: j.Status, To: "claim change", Allowed: jobAllowed(j)}
 		}
-		upd, err := change(j, now)
+		upd, from, to, err := change(j, now)
 		if err != nil {
 			return err
 		}
@@ -301,11 +309,11 @@ func (s *Service) changeClaim(ctx context.Context, jobID uint, a Actor, action s
 		if res.RowsAffected == 0 {
 			return ErrConflict
 		}
-		action, note, _ := strings.Cut(action, ":")
-		if note != "" {
-			note = "to staff " + note
+		note := ""
+		if from != j.Status {
+			note = "status " + j.Status
 		}
-		if err := s.audit(tx, a, action, object("job", j.ID), j.Status, j.Status, note); err != nil {
+		if err := s.audit(tx, a, action, object("job", j.ID), from, to, note); err != nil {
 			return err
 		}
 		return tx.Where("id = ?", j.ID).Take(&out).Error
