@@ -63,6 +63,10 @@ var (
 	ErrEmailTaken = errors.New("account: an account already exists for that email")
 	// ErrBadCredentials: the email and password do not match an account (deliberately vague).
 	ErrBadCredentials = errors.New("account: that email and password do not match")
+	// ErrEmailNotVerified: the password matches an account whose email is not confirmed yet.
+	// It matches ErrBadCredentials, so visitors get the same answer as for a wrong password
+	// and learn nothing about who has an account.
+	ErrEmailNotVerified = fmt.Errorf("%w (the email is not confirmed yet)", ErrBadCredentials)
 	// ErrTokenInvalid: the link is unknown or was altered.
 	ErrTokenInvalid = errors.New("account: this link is not valid")
 	// ErrTokenUsed: the link was already used; links work once.

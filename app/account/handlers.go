@@ -73,15 +73,16 @@ func (h *Handlers) Links() *LinkSigner { return h.links }
 const ctxCustomer = "account.customer"
 
 // Middleware loads the signed-in customer for every request and ends the session when the
-// account's epoch moved on (signed out everywhere, password changed, account deleted).
-// Register it after the session middleware.
+// account's epoch moved on (signed out everywhere, password changed, account deleted) or its
+// email is not verified (only a password sign-in from before that rule could have started
+// one; see Store.Authenticate). Register it after the session middleware.
 func (h *Handlers) Middleware(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		sess := web.SessionOf(c)
 		if id := sess.Int(web.KeyCustomer); id > 0 {
 			cust, err := h.store.ByID(c.Request().Context(), uint(id))
 			switch {
-			case err == nil && !cust.Deleted() && int64(cust.Epoch) == sess.Int(web.KeyCustomerEpoch):
+			case err == nil && !cust.Deleted() && cust.Verified() && int64(cust.Epoch) == sess.Int(web.KeyCustomerEpoch):
 				c.Set(ctxCustomer, cust)
 			case err == nil || errors.Is(err, ErrNotFound):
 				sess.Delete(web.KeyCustomer)

@@ -20,12 +20,7 @@ const password = "correct horse battery"
 // customer creates a verified account and returns a client signed in as it.
 func customer(t *testing.T, s *apptest.Store, email string) (*account.Customer, *apptest.Client) {
 	t.Helper()
-	ctx := context.Background()
-	st := customers(s)
-	cust, err := st.Create(ctx, account.NewCustomer{Email: email, Name: "Ada", Password: password})
-	if err != nil {
-		t.Fatal(err)
-	}
+	cust := s.Customer(email, "Ada", password)
 	c := s.Client()
 	resp := c.PostForm("/account/signin", url.Values{"email": {email}, "password": {password}})
 	if resp.StatusCode != 303 {

@@ -40,6 +40,7 @@ func TestPasswordCost(t *testing.T) {
 			if !strings.HasPrefix(c.PasswordHash, tc.prefix) {
 				t.Fatalf("hash %q, want prefix %s", c.PasswordHash, tc.prefix)
 			}
+			confirm(t, tc.made, c.ID)
 			if _, err := tc.check.Authenticate(ctx, tc.email, pw); err != nil {
 				t.Fatalf("a store of the other cost does not verify it: %v", err)
 			}

@@ -90,10 +90,7 @@ func answerAll(t *testing.T, c *apptest.Client, st quizState, overrides map[stri
 // consultation's id.
 func consulted(t *testing.T, s *apptest.Store, email string) (*account.Customer, *apptest.Client, string) {
 	t.Helper()
-	cust, err := customers(s).Create(context.Background(), account.NewCustomer{Email: email, Name: "Ada", Password: password})
-	if err != nil {
-		t.Fatal(err)
-	}
+	cust := s.Customer(email, "Ada", password)
 	c := s.Client()
 	r := c.JSON(http.MethodPost, "/api/v1/quiz/sessions", nil)
 	if r.StatusCode != http.StatusCreated {

@@ -206,7 +206,11 @@ func (s *Store) Anonymise(ctx context.Context, id uint) error {
 }
 
 // Authenticate returns the customer whose email and password match, or ErrBadCredentials.
-// It spends the same argon2 work whether or not the account exists.
+// It spends the same argon2 work whether or not the account exists. An account whose email
+// is not verified yet never signs in with a password (ErrEmailNotVerified, which matches
+// ErrBadCredentials): anyone can sign up with someone else's address and a password of
+// their own, and the data that address later brings (guest orders, addresses) must not be
+// theirs to read. The owner of the address confirms it with a link (ConsumeToken).
 func (s *Store) Authenticate(ctx context.Context, email, password string) (*Customer, error) {
 	c, err := s.ByEmail(ctx, email)
 	if err != nil && !errors.Is(err, ErrNotFound) {
@@ -218,6 +222,9 @@ func (s *Store) Authenticate(ctx context.Context, email, password string) (*Cust
 	}
 	if len(password) > maxPasswordLength || !verifyPassword(c.PasswordHash, password) {
 		return nil, ErrBadCredentials
+	}
+	if !c.Verified() {
+		return nil, ErrEmailNotVerified
 	}
 	return c, nil
 }
@@ -294,6 +301,11 @@ func (s *Store) IssueToken(ctx context.Context, customerID uint, purpose string)
 // ConsumeToken uses the token once: it returns the customer it was issued for, marking the
 // token used and the email verified, in one transaction. It returns ErrTokenInvalid (unknown,
 // altered, other purpose, or deleted account), ErrTokenUsed or ErrTokenExpired.
+//
+// The first verification ends every other session (the epoch moves on) and, unless the token
+// is the confirmation link of the sign-up (PurposeVerify), drops a password set before it:
+// whoever chose that password has not shown they own the address, and a sign-in or reset
+// link only proves that its user does. The returned customer carries the new epoch.
 func (s *Store) ConsumeToken(ctx context.Context, token, purpose string) (*Customer, error) {
 	if len(token) != 43 {
 		return nil, ErrTokenInvalid
@@ -329,11 +341,17 @@ func (s *Store) ConsumeToken(ctx context.Context, token, purpose string) (*Custo
 			}
 			return err
 		}
-		if c.EmailVerifiedAt == nil {
-			c.EmailVerifiedAt = &now
-			return tx.Model(&Customer{}).Where("id = ?", c.ID).Updates(map[string]any{"email_verified_at": now, "updated_at": now}).Error
+		if c.EmailVerifiedAt != nil {
+			return nil
 		}
-		return nil
+		set := map[string]any{"email_verified_at": now, "updated_at": now, "epoch": gorm.Expr("epoch + 1")}
+		if purpose != PurposeVerify {
+			set["password_hash"] = ""
+		}
+		if err := tx.Model(&Customer{}).Where("id = ?", c.ID).Updates(set).Error; err != nil {
+			return err
+		}
+		return tx.Where("id = ?", c.ID).Take(&c).Error
 	})
 	if err != nil {
 		return nil, err

@@ -44,6 +44,10 @@ func TestStoreCustomers(t *testing.T) {
 		if err != nil || got.ID != c.ID {
 			t.Fatalf("by email: %v %v", got, err)
 		}
+		if _, err := s.Authenticate(ctx, "ada@example.com", "correct horse battery"); !errors.Is(err, account.ErrEmailNotVerified) || !errors.Is(err, account.ErrBadCredentials) {
+			t.Fatalf("authenticate before the email is confirmed: %v", err)
+		}
+		c = confirm(t, s, c.ID) // the confirmation moves the epoch on
 		if _, err := s.Authenticate(ctx, "ada@example.com", "correct horse battery"); err != nil {
 			t.Fatalf("authenticate: %v", err)
 		}
@@ -133,4 +137,20 @@ func TestTokensWorkOnceAndExpire(t *testing.T) {
 			t.Fatalf("forged: %v", err)
 		}
 	})
+}
+
+// confirm follows the customer's sign-up confirmation link, as the owner of the address
+// would, and returns the customer as it left them.
+func confirm(t *testing.T, s *account.Store, id uint) *account.Customer {
+	t.Helper()
+	ctx := context.Background()
+	tok, err := s.IssueToken(ctx, id, account.PurposeVerify)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, err := s.ConsumeToken(ctx, tok, account.PurposeVerify)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c
 }

@@ -21,6 +21,7 @@ import (
 	"gorm.io/gorm"
 
 	"atelier/app"
+	"atelier/app/account"
 	"atelier/app/database/databasetest"
 	"atelier/app/passhash"
 	"atelier/app/web"
@@ -126,6 +127,27 @@ func start(t testing.TB, db *gorm.DB, opts []Option) *Store {
 	ts.Start()
 	t.Cleanup(ts.Close)
 	return &Store{T: t, Server: srv, Deps: d, DB: db, Clock: clock, URL: base}
+}
+
+// Customer creates a customer account whose email address is confirmed, as if the
+// confirmation link of its sign-up had been followed, and returns it. An empty password
+// makes an account that signs in by link only.
+func (s *Store) Customer(email, name, password string) *account.Customer {
+	s.T.Helper()
+	ctx := context.Background()
+	st := account.NewStoreWithOptions(s.DB, account.StoreOptions{Now: s.Clock.Now, Passwords: s.Deps.Passwords})
+	c, err := st.Create(ctx, account.NewCustomer{Email: email, Name: name, Password: password})
+	if err != nil {
+		s.T.Fatalf("create customer %s: %v", email, err)
+	}
+	tok, err := st.IssueToken(ctx, c.ID, account.PurposeVerify)
+	if err != nil {
+		s.T.Fatal(err)
+	}
+	if c, err = st.ConsumeToken(ctx, tok, account.PurposeVerify); err != nil {
+		s.T.Fatalf("confirm customer %s: %v", email, err)
+	}
+	return c
 }
 
 // Client is a browser-like client: it keeps cookies, does not follow redirects (tests see

@@ -18,10 +18,7 @@ const custPassword = "correct horse battery"
 // signedIn creates an account and returns a client signed in to it.
 func signedIn(t *testing.T, s *apptest.Store, email string) (*account.Customer, *apptest.Client) {
 	t.Helper()
-	cust, err := account.NewStoreWithOptions(s.DB, account.StoreOptions{Now: s.Clock.Now, Passwords: s.Deps.Passwords}).Create(context.Background(), account.NewCustomer{Email: email, Password: custPassword})
-	if err != nil {
-		t.Fatal(err)
-	}
+	cust := s.Customer(email, "", custPassword)
 	c := s.Client()
 	if r := c.PostForm("/account/signin", url.Values{"email": {email}, "password": {custPassword}}); r.StatusCode != http.StatusSeeOther {
 		t.Fatalf("sign in: %d", r.StatusCode)

@@ -6,7 +6,6 @@ import (
 	"net/url"
 	"testing"
 
-	"atelier/app/account"
 	"atelier/app/apptest"
 )
 
@@ -15,11 +14,7 @@ import (
 func TestConsultationStartedSignedInBelongsToCustomer(t *testing.T) {
 	s := apptest.New(t)
 	const email, password = "ada@example.com", "a-long-enough-password"
-	cust, err := account.NewStoreWithOptions(s.DB, account.StoreOptions{Now: s.Clock.Now, Passwords: s.Deps.Passwords}).
-		Create(context.Background(), account.NewCustomer{Email: email, Password: password})
-	if err != nil {
-		t.Fatal(err)
-	}
+	cust := s.Customer(email, "", password)
 	signed := s.Client()
 	if r := signed.PostForm("/account/signin", url.Values{"email": {email}, "password": {password}}); r.StatusCode != http.StatusSeeOther {
 		t.Fatalf("sign in: %d %s", r.StatusCode, r.Body)

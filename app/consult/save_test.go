@@ -1,13 +1,11 @@
 package consult_test
 
 import (
-	"context"
 	"net/http"
 	"net/url"
 	"strings"
 	"testing"
 
-	"atelier/app/account"
 	"atelier/app/apptest"
 )
 
@@ -31,10 +29,7 @@ func TestResultOffersAnAccount(t *testing.T) {
 	}
 
 	const email, password = "maya@example.com", "correct horse battery"
-	cust, err := account.NewStoreWithOptions(s.DB, account.StoreOptions{Now: s.Clock.Now, Passwords: s.Deps.Passwords}).Create(context.Background(), account.NewCustomer{Email: email, Password: password})
-	if err != nil {
-		t.Fatal(err)
-	}
+	cust := s.Customer(email, "", password)
 	r := c.PostForm("/account/signin", url.Values{"email": {email}, "password": {password}, "next": {"/quiz/" + id}})
 	if r.StatusCode != http.StatusSeeOther || r.Location() != "/quiz/"+id {
 		t.Fatalf("sign in: %d %s", r.StatusCode, r.Location())
