@@ -11,7 +11,8 @@ import (
 
 // persona is one finished consultation and the products the catalog recommends for it; many
 // demo customers share a persona, so the generator runs the engines a few hundred times, not
-// once per customer.
+// once per customer. Each customer gets the persona named for them (gen.named): the name
+// answer and the labels then say the customer's first name, not the persona's.
 type persona struct {
 	answers  string // JSON
 	trail    string // questionnaire.Quiz.Trail of the answers
@@ -133,4 +134,59 @@ func newPersona(q *questionnaire.Quiz, cat *catalog.Catalog, rng *rand.Rand) (*p
 		return p, nil
 	}
 	return nil, fmt.Errorf("demo: could not complete the quiz with a recommendable profile")
+}
+
+// nameQuestion returns the id of the quiz's question whose answer is printed on the label
+// (a text question setting the trait "name"), or "" when the quiz has none.
+func nameQuestion(q *questionnaire.Quiz) string {
+	for _, qu := range q.Questions() {
+		if qu.Kind == questionnaire.KindText && qu.Trait == "name" {
+			return qu.ID
+		}
+	}
+	return ""
+}
+
+type namedKey struct {
+	p    *persona
+	name string
+}
+
+// named returns p as the customer called name would have taken it: the name question answered
+// with name, and the same products (the name changes no choice) labelled for that profile by
+// the catalog, so "{name}'s" on the product and its bottle is the customer's. Variants are
+// kept per persona and name. A persona whose consultation did not ask the name (no such
+// question, or not on its path) is already right: its labels carry no name.
+func (g *gen) named(p *persona, name string) (*persona, error) {
+	key := namedKey{p, name}
+	if v, ok := g.variants[key]; ok {
+		return v, nil
+	}
+	if g.variants == nil {
+		g.variants = map[namedKey]*persona{}
+	}
+	var a questionnaire.Answers
+	if err := json.Unmarshal([]byte(p.answers), &a); err != nil {
+		return nil, fmt.Errorf("demo: persona answers: %w", err)
+	}
+	if _, asked := a[g.nameQ]; g.nameQ == "" || !asked {
+		g.variants[key] = p
+		return p, nil
+	}
+	a, err := g.o.Quiz.Answer(a, g.nameQ, name)
+	if err != nil {
+		return nil, fmt.Errorf("demo: name %q: %w", name, err)
+	}
+	prof := catalog.Profile(g.o.Quiz.State(a).Profile)
+	v := &persona{answers: mustJSON(a), trail: g.o.Quiz.Trail(a), lines: p.lines}
+	for _, pr := range p.products {
+		labelled, err := g.o.Catalog.Decode(pr.Code, prof)
+		if err != nil {
+			return nil, fmt.Errorf("demo: label %s for %q: %w", pr.Code, name, err)
+		}
+		v.products = append(v.products, product{Product: labelled, options: pr.options, formula: pr.formula,
+			packaging: mustJSON(labelled.Packaging), useDays: pr.useDays})
+	}
+	g.variants[key] = v
+	return v, nil
 }

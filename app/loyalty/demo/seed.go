@@ -66,11 +66,13 @@ func Seed(ctx context.Context, db *gorm.DB, o Options) (Stats, error) {
 	if n > 0 {
 		return Stats{}, ErrAlreadySeeded
 	}
-	g := &gen{o: o, rng: rand.New(rand.NewPCG(uint64(o.Seed), 0x5eed)), prefix: prefix}
+	g := &gen{o: o, rng: rand.New(rand.NewPCG(uint64(o.Seed), 0x5eed)), prefix: prefix, nameQ: nameQuestion(o.Quiz)}
 	if err := g.personas(); err != nil {
 		return Stats{}, err
 	}
-	g.people()
+	if err := g.people(); err != nil {
+		return Stats{}, err
+	}
 	err := db.WithContext(ctx).Transaction(func(tx *gorm.DB) error { return g.write(tx) })
 	if err != nil {
 		return Stats{}, err
@@ -88,6 +90,8 @@ type gen struct {
 	people_  []*person
 	anon     []response
 	idSerial uint64
+	nameQ    string                // the quiz's name question
+	variants map[namedKey]*persona // see named
 }
 
 // kinds of customer behaviour, with their share.
@@ -159,12 +163,16 @@ func (g *gen) days(lo, hi float64) time.Duration {
 }
 
 // people plans every customer's year: sign-up, consultation, orders.
-func (g *gen) people() {
+func (g *gen) people() error {
 	now := g.o.Now
 	for i := range g.o.Customers {
 		first, last := firstNames[g.rng.IntN(len(firstNames))], lastNames[g.rng.IntN(len(lastNames))]
 		created := now.Add(-g.days(1, 400))
 		p := &person{habit: g.habit(), persona: g.pool[g.rng.IntN(len(g.pool))], bounces: g.rng.Float64() < 0.02}
+		var err error
+		if p.persona, err = g.named(p.persona, first); err != nil {
+			return err
+		}
 		p.c = account.Customer{Email: fmt.Sprintf("%s%05d@example.com", g.prefix, i+1), Name: first + " " + last,
 			MarketingOptIn: g.rng.Float64() < 0.6, CreatedAt: created, UpdatedAt: created}
 		verified := created.Add(10 * time.Minute)
@@ -199,6 +207,7 @@ func (g *gen) people() {
 			g.anon = append(g.anon, response{answers: pick.answers, trail: pick.trail, created: at, completed: &done})
 		}
 	}
+	return nil
 }
 
 // plan lays out a person's orders by their habit, reordering after about the products' use.
