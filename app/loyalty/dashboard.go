@@ -16,7 +16,12 @@ import (
 type Dashboard struct {
 	At      time.Time
 	Figures []Figure
-	Charts  []chart.Chart
+	// Charts are the charts in ChartIDs order; "movement" is the default period's matrix.
+	Charts []chart.Chart
+	// Periods are the spans the movement matrix can show, DefaultPeriod first; Movement holds
+	// the matrix of each, in the same order.
+	Periods  []Period
+	Movement []chart.Chart
 }
 
 // Figure is one headline number.
@@ -29,6 +34,20 @@ func (d *Dashboard) Chart(id string) (*chart.Chart, bool) {
 	for i := range d.Charts {
 		if d.Charts[i].ID == id {
 			return &d.Charts[i], true
+		}
+	}
+	return nil, false
+}
+
+// MovementChart returns the movement matrix of the period with key ("" is DefaultPeriod);
+// false for a period the dashboard does not offer.
+func (d *Dashboard) MovementChart(key string) (*chart.Chart, bool) {
+	if key == "" {
+		key = DefaultPeriod
+	}
+	for i, p := range d.Periods {
+		if p.Key == key && i < len(d.Movement) {
+			return &d.Movement[i], true
 		}
 	}
 	return nil, false
@@ -98,18 +117,17 @@ func (s *Service) invalidate() {
 	s.mu.Unlock()
 }
 
-// months returns the labels of the 12 months ending with now's, oldest first, and a lookup.
-func months(now time.Time) ([]string, map[string]int) {
+// months returns the labels of the 12 months ending with now's, oldest first.
+func months(now time.Time) []string {
 	labels := make([]string, 12)
-	idx := make(map[string]int, 12)
-	first := time.Date(now.Year(), now.Month(), 1, 0, 0, 0, 0, time.UTC).AddDate(0, -11, 0)
+	first := monthStart(now)
 	for i := range labels {
 		labels[i] = first.AddDate(0, i, 0).Format("2006-01")
-		idx[labels[i]] = i
 	}
-	return labels, idx
+	return labels
 }
 
+// monthStart is the first instant of the earliest of those 12 months.
 func monthStart(now time.Time) time.Time {
 	return time.Date(now.Year(), now.Month(), 1, 0, 0, 0, 0, time.UTC).AddDate(0, -11, 0)
 }
@@ -119,7 +137,7 @@ func (s *Service) buildDashboard(ctx context.Context, now time.Time) (*Dashboard
 	if err != nil {
 		return nil, err
 	}
-	labels, idx := months(now)
+	labels := months(now)
 	d := &Dashboard{At: now}
 
 	// customers per segment
@@ -134,18 +152,10 @@ func (s *Service) buildDashboard(ctx context.Context, now time.Time) (*Dashboard
 	}
 	segC.Series = []chart.Series{counts}
 
-	// movement: entries into each segment per month
-	mv := chart.Chart{ID: "movement", Title: "Movement between segments", Kind: chart.Stacked, XName: "Month", Labels: labels,
-		Summary: "Customers entering each segment per month (first scorings included)."}
-	for _, sg := range s.segs {
-		sr := chart.Series{Name: sg.Label, Values: make([]float64, 12)}
-		for m, n := range raw.moves[sg.Name] {
-			if i, ok := idx[m]; ok {
-				sr.Values[i] = float64(n)
-			}
-		}
-		mv.Series = append(mv.Series, sr)
-	}
+	// movement: from which segment to which, per period
+	d.Periods = movementPeriods(now)
+	d.Movement = s.movementCharts(d.Periods, flowCounts(raw.history, raw.steady, d.Periods, boundaries(d.Periods)), now)
+	mv := d.Movement[0]
 
 	// revenue, reorders, time to first follow-up
 	rev := chart.Series{Name: "Revenue (" + strings.ToUpper(s.currency()) + ")", Values: make([]float64, 12)}

@@ -36,6 +36,7 @@ type chartView struct {
 	ID, Title, Summary string
 	SVG                template.HTML
 	Table              chart.Table
+	CSV                string // the export's URL
 }
 
 type segmentView struct {
@@ -49,19 +50,40 @@ type dashboardView struct {
 	Figures  []Figure
 	Charts   []chartView
 	Segments []segmentView
+	// Periods the movement matrix offers; Period is the one shown (its key), PeriodError
+	// says why the one asked for was not.
+	Periods     []Period
+	Period      string
+	PeriodError string
 }
 
-// Dashboard shows the owner's dashboard (GET /staff/dashboard).
+// Dashboard shows the owner's dashboard (GET /staff/dashboard?period=), the movement matrix
+// for the chosen period (DefaultPeriod when none; an unknown one re-renders with 422).
 func (h *Handlers) Dashboard(c echo.Context) error {
 	d, err := h.svc.Dashboard(c.Request().Context())
 	if err != nil {
 		return err
 	}
-	v := &dashboardView{Figures: d.Figures}
+	v := &dashboardView{Figures: d.Figures, Periods: d.Periods, Period: c.QueryParam("period")}
 	v.Title = "Dashboard"
+	status := http.StatusOK
+	movement, ok := d.MovementChart(v.Period)
+	if !ok {
+		status, v.PeriodError = http.StatusUnprocessableEntity, "Choose one of the listed periods."
+		movement, _ = d.MovementChart(DefaultPeriod)
+	}
+	if !ok || v.Period == "" {
+		v.Period = DefaultPeriod
+	}
 	for i := range d.Charts {
-		ch := &d.Charts[i]
-		v.Charts = append(v.Charts, chartView{ID: ch.ID, Title: ch.Title, Summary: ch.Summary, SVG: ch.SVG(), Table: ch.Table()})
+		ch, csv := &d.Charts[i], "/staff/dashboard/"+d.Charts[i].ID+".csv"
+		if ch.ID == "movement" && movement != nil {
+			ch = movement
+			if v.Period != DefaultPeriod {
+				csv += "?period=" + url.QueryEscape(v.Period)
+			}
+		}
+		v.Charts = append(v.Charts, chartView{ID: ch.ID, Title: ch.Title, Summary: ch.Summary, SVG: ch.SVG(), Table: ch.Table(), CSV: csv})
 	}
 	counts, _ := d.Chart("segments")
 	for i, sg := range h.svc.Segments() {
@@ -71,11 +93,12 @@ func (h *Handlers) Dashboard(c echo.Context) error {
 		}
 		v.Segments = append(v.Segments, segmentView{Segment: sg, Count: n, Criteria: sg.When.Describe()})
 	}
-	return h.env.Render.Render(c, http.StatusOK, "loyalty/dashboard", v)
+	return h.env.Render.Render(c, status, "loyalty/dashboard", v)
 }
 
-// DashboardCSV answers one chart's numbers as CSV (GET /staff/dashboard/{chart}.csv), every
-// cell escaped against spreadsheet formula injection.
+// DashboardCSV answers one chart's numbers as CSV (GET /staff/dashboard/{chart}.csv; the
+// movement matrix takes ?period=, DefaultPeriod when none), every cell escaped against
+// spreadsheet formula injection. 404 for an unknown chart or period.
 func (h *Handlers) DashboardCSV(c echo.Context) error {
 	id, ok := strings.CutSuffix(c.Param("file"), ".csv")
 	if !ok {
@@ -86,12 +109,21 @@ func (h *Handlers) DashboardCSV(c echo.Context) error {
 		return err
 	}
 	ch, ok := d.Chart(id)
+	name := id
+	if id == "movement" {
+		period := c.QueryParam("period")
+		if period == "" {
+			period = DefaultPeriod
+		}
+		ch, ok = d.MovementChart(period)
+		name += "-" + period
+	}
 	if !ok {
 		return web.NotFound
 	}
 	res := c.Response()
 	res.Header().Set(echo.HeaderContentType, "text/csv; charset=utf-8")
-	res.Header().Set(echo.HeaderContentDisposition, fmt.Sprintf(`attachment; filename="atelier-%s-%s.csv"`, ch.ID, d.At.Format("2006-01-02")))
+	res.Header().Set(echo.HeaderContentDisposition, fmt.Sprintf(`attachment; filename="atelier-%s-%s.csv"`, name, d.At.Format("2006-01-02")))
 	res.Header().Set(echo.HeaderCacheControl, "no-store")
 	res.WriteHeader(http.StatusOK)
 	return chart.WriteCSV(res, ch.Table())

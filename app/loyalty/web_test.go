@@ -4,6 +4,7 @@ import (
 	"context"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -57,7 +58,8 @@ func signedIn(tb testing.TB, s *apptest.Store, role string) *apptest.Client {
 func TestDashboardPagesForAdminOnly(t *testing.T) {
 	s := seededStore(t, 200)
 	admin := signedIn(t, s, fulfillment.RoleAdmin)
-	paths := []string{"/staff/dashboard", "/staff/dashboard/revenue.csv", "/staff/dashboard/segments.csv", "/staff/customers", "/staff/customers?segment=champions&score=satisfaction&min_score=70"}
+	paths := []string{"/staff/dashboard", "/staff/dashboard/revenue.csv", "/staff/dashboard/segments.csv", "/staff/dashboard/movement.csv",
+		"/staff/dashboard/movement.csv?period=12m", "/staff/dashboard?period=12m", "/staff/customers", "/staff/customers?segment=champions&score=satisfaction&min_score=70"}
 	for _, role := range []string{fulfillment.RoleCare, fulfillment.RoleFulfillment} {
 		c := signedIn(t, s, role)
 		for _, p := range paths {
@@ -104,6 +106,55 @@ func TestDashboardPagesForAdminOnly(t *testing.T) {
 			if r := admin.Get(p); r.StatusCode != http.StatusNotFound {
 				t.Errorf("%s: %d, want 404", p, r.StatusCode)
 			}
+		}
+	})
+	t.Run("movement between segments for a chosen period", func(t *testing.T) {
+		r := admin.Get("/staff/dashboard")
+		for _, want := range []string{`<select id="movement-period" name="period">`, `<option value="30d" selected>Last 30 days</option>`,
+			"Movement between segments: Last 30 days", "<th scope=\"col\">From ↓ / to →</th>", "<th scope=\"row\">Not scored before</th>",
+			`stroke-dasharray`, `href="/staff/dashboard/movement.csv"`} {
+			if !strings.Contains(r.Body, want) {
+				t.Errorf("dashboard lacks %s", want)
+			}
+		}
+		month := s.Clock.Now().UTC().AddDate(0, -2, 0)
+		key := month.Format("2006-01")
+		r = admin.Get("/staff/dashboard?period=" + key)
+		for _, want := range []string{"Movement between segments: " + month.Format("January 2006"), `<option value="` + key + `" selected>`,
+			`href="/staff/dashboard/movement.csv?period=` + key + `"`} {
+			if r.StatusCode != http.StatusOK || !strings.Contains(r.Body, want) {
+				t.Errorf("?period=%s: %d, lacks %s", key, r.StatusCode, want)
+			}
+		}
+		r = admin.Get("/staff/dashboard?period=1999-01")
+		if r.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(r.Body, "Choose one of the listed periods.") ||
+			!strings.Contains(r.Body, `aria-invalid="true"`) || !strings.Contains(r.Body, "Movement between segments: Last 30 days") {
+			t.Errorf("unknown period: %d, want 422 with the message and the default period", r.StatusCode)
+		}
+	})
+	t.Run("movement CSV", func(t *testing.T) {
+		r := admin.Get("/staff/dashboard/movement.csv")
+		if r.StatusCode != http.StatusOK || !strings.HasPrefix(r.Body, "From ↓ / to →,\"At risk, valuable\",Champions,") ||
+			!strings.Contains(r.Header.Get("Content-Disposition"), "atelier-movement-30d-") {
+			t.Fatalf("%d %v\n%s", r.StatusCode, r.Header, r.Body)
+		}
+		// every scored customer is counted once: the grand total is the customers per segment
+		lines := strings.Split(strings.TrimSpace(r.Body), "\n")
+		last := strings.Split(lines[len(lines)-1], ",")
+		seg := admin.Get("/staff/dashboard/segments.csv")
+		scored := 0
+		for _, l := range strings.Split(strings.TrimSpace(seg.Body), "\n")[1:] {
+			n, _ := strconv.Atoi(l[strings.LastIndex(l, ",")+1:])
+			scored += n
+		}
+		if last[0] != "Total" || last[len(last)-1] != strconv.Itoa(scored) || scored == 0 {
+			t.Errorf("total row %v, want %d customers", last, scored)
+		}
+		if r := admin.Get("/staff/dashboard/movement.csv?period=12m"); r.StatusCode != http.StatusOK || !strings.Contains(r.Header.Get("Content-Disposition"), "movement-12m") {
+			t.Errorf("12m: %d %v", r.StatusCode, r.Header)
+		}
+		if r := admin.Get("/staff/dashboard/movement.csv?period=1999-01"); r.StatusCode != http.StatusNotFound {
+			t.Errorf("unknown period: %d, want 404", r.StatusCode)
 		}
 	})
 	t.Run("customer list and page", func(t *testing.T) {
@@ -158,8 +209,22 @@ func TestCSVExportEscapesFormulaCells(t *testing.T) {
 	if _, err := s.Server.Loyalty().RecomputeAll(context.Background()); err != nil { // also drops the cached dashboard
 		t.Fatal(err)
 	}
-	r := signedIn(t, s, fulfillment.RoleAdmin).Get("/staff/dashboard/top_lines.csv")
+	admin := signedIn(t, s, fulfillment.RoleAdmin)
+	r := admin.Get("/staff/dashboard/top_lines.csv")
 	if !strings.Contains(r.Body, `"'=HYPERLINK(""http://evil.example"",""x"")"`) {
 		t.Errorf("formula cell not escaped:\n%s", r.Body)
+	}
+	// a segment no longer defined shows under its stored name, in a row and a column
+	var sc loyalty.CustomerScore
+	if err := s.DB.Order("customer_id").Take(&sc).Error; err != nil {
+		t.Fatal(err)
+	}
+	if err := s.DB.Create(&loyalty.SegmentMove{CustomerID: sc.CustomerID, From: sc.Segment, To: "@SUM(A1:A9)", At: s.Clock.Now()}).Error; err != nil {
+		t.Fatal(err)
+	}
+	s.Server.Loyalty().InvalidateDashboard()
+	r = admin.Get("/staff/dashboard/movement.csv")
+	if !strings.Contains(r.Body, ",'@SUM(A1:A9),Total\n") || !strings.Contains(r.Body, "\n'@SUM(A1:A9),0,") {
+		t.Errorf("formula segment name not escaped:\n%s", r.Body)
 	}
 }

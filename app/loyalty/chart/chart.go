@@ -1,5 +1,5 @@
 // Package chart draws the dashboard's small charts as server-side SVG (bars, grouped bars,
-// stacked bars and lines, with axes and labels) and gives each chart's numbers as a table and
+// stacked bars and lines, with axes and labels, and from×to heat-maps) and gives each chart's numbers as a table and
 // as CSV safe to open in a spreadsheet. It is pure: data in, markup or text out.
 package chart
 
@@ -19,6 +19,7 @@ const (
 	Bars    Kind = "bars"    // one bar per label and series, side by side
 	Stacked Kind = "stacked" // one bar per label, the series stacked
 	Lines   Kind = "lines"   // one line per series
+	Matrix  Kind = "matrix"  // a heat-map: one row per label, one column per series (see matrix.go)
 )
 
 // Series is one named row of values, one per label.
@@ -62,15 +63,15 @@ func (c *Chart) Empty() bool { return len(c.Labels) == 0 || len(c.Series) == 0 }
 // SVG renders the chart: role="img" with a <title> and <desc>, axes, gridlines, labels and a
 // legend when there are several series. Follow it with the Table for screen readers.
 func (c *Chart) SVG() template.HTML {
+	if c.Kind == Matrix && !c.Empty() {
+		return c.matrixSVG()
+	}
 	var b strings.Builder
 	legendH := 0
 	if len(c.Series) > 1 {
 		legendH = legendRow * ((len(c.Series) + 3) / 4)
 	}
-	h := height + legendH
-	id := template.HTMLEscapeString(c.ID)
-	fmt.Fprintf(&b, `<svg class="chart" role="img" viewBox="0 0 %d %d" aria-labelledby="chart-%s-title chart-%s-desc" xmlns="http://www.w3.org/2000/svg">`, width, h, id, id)
-	fmt.Fprintf(&b, `<title id="chart-%s-title">%s</title><desc id="chart-%s-desc">%s</desc>`, id, esc(c.Title), id, esc(c.Summary))
+	c.open(&b, height+legendH)
 	if c.Empty() {
 		fmt.Fprintf(&b, `<text x="%d" y="%d" text-anchor="middle" class="chart-empty">No data yet</text></svg>`, width/2, height/2)
 		return template.HTML(b.String())
@@ -121,6 +122,13 @@ func (c *Chart) SVG() template.HTML {
 }
 
 const top0 = top
+
+// open starts the SVG element of height h with its accessible <title> and <desc>.
+func (c *Chart) open(b *strings.Builder, h int) {
+	id := esc(c.ID)
+	fmt.Fprintf(b, `<svg class="chart" role="img" viewBox="0 0 %d %d" aria-labelledby="chart-%s-title chart-%s-desc" xmlns="http://www.w3.org/2000/svg">`, width, h, id, id)
+	fmt.Fprintf(b, `<title id="chart-%s-title">%s</title><desc id="chart-%s-desc">%s</desc>`, id, esc(c.Title), id, esc(c.Summary))
+}
 
 func (c *Chart) bars(b *strings.Builder, slot float64, y func(float64) float64) {
 	k := float64(len(c.Series))
@@ -188,8 +196,12 @@ func (c *Chart) maxValue() float64 {
 	return m
 }
 
-// Table returns the chart's numbers: the label column, then one column per series.
+// Table returns the chart's numbers: the label column, then one column per series. A Matrix
+// adds a Total column (each row's sum) and a Total row (each column's sum).
 func (c *Chart) Table() Table {
+	if c.Kind == Matrix {
+		return c.matrixTable()
+	}
 	t := Table{Header: append([]string{c.XName}, names(c.Series)...)}
 	for i, l := range c.Labels {
 		row := []string{l}

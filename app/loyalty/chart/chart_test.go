@@ -69,6 +69,39 @@ func TestSVGIsAccessibleWellFormedXML(t *testing.T) {
 	}
 }
 
+func TestMatrixIsAHeatMapWithTotals(t *testing.T) {
+	c := chart.Chart{ID: "movement", Title: "Moves <all>", Summary: "From & to", Kind: chart.Matrix, XName: "From ↓ / to →",
+		Labels: []string{"Steady", "=cmd()", "Not scored before"},
+		Series: []chart.Series{{Name: "Steady", Values: []float64{5, 0, 2}}, {Name: "=cmd()", Values: []float64{1, 3, 0}}}}
+	svg := string(c.SVG())
+	d := xml.NewDecoder(strings.NewReader(svg))
+	for {
+		if _, err := d.Token(); err != nil {
+			if err.Error() != "EOF" {
+				t.Fatalf("SVG is not well-formed: %v\n%s", err, svg)
+			}
+			break
+		}
+	}
+	for _, want := range []string{`role="img"`, `<title id="chart-movement-title">Moves &lt;all&gt;</title>`, `<desc id="chart-movement-desc">From &amp; to</desc>`,
+		`<title>Steady → =cmd(): 1</title>`, `<title>Not scored before → Steady: 2</title>`} {
+		if !strings.Contains(svg, want) {
+			t.Errorf("SVG lacks %s", want)
+		}
+	}
+	if n := strings.Count(svg, "<rect ") - strings.Count(svg, "stroke-dasharray"); n != 6 {
+		t.Errorf("%d cells, want 6", n)
+	}
+	if n := strings.Count(svg, "stroke-dasharray"); n != 2 { // Steady→Steady and =cmd()→=cmd(): stayed
+		t.Errorf("%d outlined cells, want the 2 on the diagonal", n)
+	}
+	tb := c.Table()
+	want := "From ↓ / to →,Steady,'=cmd(),Total\nSteady,5,1,6\n'=cmd(),0,3,3\nNot scored before,2,0,2\nTotal,7,4,11\n"
+	if got := tb.CSV(); got != want {
+		t.Errorf("CSV =\n%q\nwant\n%q", got, want)
+	}
+}
+
 func TestEmptyChart(t *testing.T) {
 	c := chart.Chart{ID: "x", Title: "Nothing"}
 	if !strings.Contains(string(c.SVG()), "No data yet") {
