@@ -5,9 +5,9 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"net/url"
 	"testing"
 
-	"atelier/app/account"
 	"atelier/app/apptest"
 	"atelier/app/loyalty"
 	"atelier/catalog"
@@ -18,16 +18,17 @@ import (
 func TestPaymentRescoresTheCustomer(t *testing.T) {
 	s := apptest.New(t)
 	ctx := context.Background()
-	now := s.Clock.Now()
-	cust := account.Customer{Email: "ana@example.com", Name: "Ana Lima", CreatedAt: now, UpdatedAt: now}
-	if err := s.DB.Create(&cust).Error; err != nil {
-		t.Fatal(err)
-	}
+	cust := s.Customer("ana@example.com", "Ana Lima", staffPassword)
 	p, err := s.Deps.Catalog.Current().Lines()[0].Best(catalog.Profile{Name: "Ana"})
 	if err != nil {
 		t.Fatal(err)
 	}
+	// the order is the customer's, placed signed in (a browser's owner key alone no longer
+	// reaches a customer's order, so it cannot pay for one)
 	c := s.Client()
+	if r := c.PostForm("/account/signin", url.Values{"email": {cust.Email}, "password": {staffPassword}}); r.StatusCode != http.StatusSeeOther {
+		t.Fatalf("sign in: %d %s", r.StatusCode, r.Body)
+	}
 	r := c.JSON(http.MethodPost, "/api/v1/orders", map[string]any{
 		"items": []map[string]any{{"code": p.Code, "quantity": 1}}, "email": cust.Email,
 		"shipping_address": map[string]any{"name": "Ana Lima", "line1": "1 Rue de Rivoli", "city": "Paris", "postal_code": "75001", "country": "FR"}})
@@ -38,9 +39,9 @@ func TestPaymentRescoresTheCustomer(t *testing.T) {
 		ID uint `json:"id"`
 	}
 	r.JSON(t, &o)
-	// the order is the customer's (as when placed signed in)
-	if err := s.DB.Exec("UPDATE orders SET customer_id = ? WHERE id = ?", cust.ID, o.ID).Error; err != nil {
-		t.Fatal(err)
+	var owner struct{ CustomerID *uint }
+	if err := s.DB.Table("orders").Select("customer_id").Where("id = ?", o.ID).Take(&owner).Error; err != nil || owner.CustomerID == nil || *owner.CustomerID != cust.ID {
+		t.Fatalf("the order is not the customer's: %+v %v", owner, err)
 	}
 	if _, err := s.Server.Loyalty().Score(ctx, cust.ID); !errors.Is(err, loyalty.ErrNotFound) {
 		t.Fatalf("scored before paying: %v", err)
