@@ -159,6 +159,7 @@ func serve(ctx context.Context, c config, log *slog.Logger) error {
 	if err != nil {
 		return err
 	}
+	go reloadOnHangup(ctx, svc.catalog, c.CatalogFile, log)
 	srv, err := app.NewServer(app.Deps{
 		Quiz: svc.quiz, QuizCurrent: svc.quizCurrent, Catalog: svc.catalog, Fulfillment: svc.fulfillment,
 		Config: app.Config{

@@ -11,6 +11,7 @@ import (
 
 	"atelier/app"
 	"atelier/app/account"
+	"atelier/app/loyalty"
 	"atelier/catalog"
 	"atelier/fulfillment"
 	"atelier/questionnaire"
@@ -49,7 +50,9 @@ func services(ctx context.Context, c config, db *gorm.DB, log *slog.Logger, base
 	if err := reg.Guard(app.CatalogPins(db, now)); err != nil {
 		return nil, err
 	}
-	opts := fulfillment.Options{Now: now, Log: log, BaseURL: baseURL}
+	// A replenishment reminder becomes a staff call only where the customer's segment asks
+	// for a personal touch (loyalty's strategies); otherwise the email does.
+	opts := fulfillment.Options{Now: now, Log: log, BaseURL: baseURL, ReplenishmentCall: loyalty.PersonalTouch(db, nil)}
 	// Replenishment emails carry signed, expiring reorder links (account.LinkSigner), keyed
 	// from the session secret; without one (PostgreSQL and none configured) they stay plain.
 	if secrets, err := sessionSecrets(c, log); err == nil {
