@@ -85,8 +85,9 @@ func (h *Handlers) Middleware(next echo.HandlerFunc) echo.HandlerFunc {
 			case err == nil && !cust.Deleted() && cust.Verified() && int64(cust.Epoch) == sess.Int(web.KeyCustomerEpoch):
 				c.Set(ctxCustomer, cust)
 			case err == nil || errors.Is(err, ErrNotFound):
-				sess.Delete(web.KeyCustomer)
-				sess.Delete(web.KeyCustomerEpoch)
+				// Ended as a sign-out is: the browser starts again as a new guest, so its owner
+				// key no longer reaches the customer's consultations.
+				sess.Clear()
 			default:
 				return err
 			}

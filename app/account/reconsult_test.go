@@ -433,3 +433,27 @@ func TestReconsultComparesWithWhatWasBought(t *testing.T) {
 		}
 	}
 }
+
+// TestSessionEndedElsewhereForgetsConsultations: "sign out everywhere" from another browser
+// ends this browser's session as a sign-out would: it becomes a new guest, and its old owner
+// key no longer opens the customer's consultation.
+func TestSessionEndedElsewhereForgetsConsultations(t *testing.T) {
+	s := apptest.New(t)
+	_, c, oldID := consulted(t, s, "ada@example.com")
+	if r := c.JSON(http.MethodGet, "/api/v1/quiz/sessions/"+oldID, nil); r.StatusCode != http.StatusOK {
+		t.Fatalf("own consultation: %d", r.StatusCode)
+	}
+	other := s.Client()
+	if r := other.PostForm("/account/signin", url.Values{"email": {"ada@example.com"}, "password": {password}}); r.StatusCode != http.StatusSeeOther {
+		t.Fatalf("sign in elsewhere: %d %s", r.StatusCode, r.Body)
+	}
+	if r := other.PostForm("/account/signout", url.Values{"everywhere": {"1"}}); r.StatusCode != http.StatusSeeOther {
+		t.Fatalf("sign out everywhere: %d", r.StatusCode)
+	}
+	if r := c.JSON(http.MethodGet, "/api/v1/quiz/sessions/"+oldID, nil); r.StatusCode != http.StatusNotFound {
+		t.Fatalf("consultation after the session ended elsewhere: %d, want 404", r.StatusCode)
+	}
+	if r := c.JSON(http.MethodGet, "/api/v1/me", nil); r.StatusCode != http.StatusUnauthorized {
+		t.Fatalf("/api/v1/me after the session ended elsewhere: %d, want 401", r.StatusCode)
+	}
+}
