@@ -94,6 +94,9 @@ func (h *Handlers) SignUpForm(c echo.Context) error {
 	return h.renderAuth(c, http.StatusOK, "signup", v)
 }
 
+// keySignedUp is the session key of the customer id this browser signed up (see ConsumeVerify).
+const keySignedUp = "signed_up"
+
 // SignUp is POST /account/signup (email, name, password, next). Bad input is shown next to
 // the fields (422). Otherwise the answer is always "check your email": a new account gets a
 // confirmation link, an existing one a sign-in link, so the form never reveals who has an
@@ -123,6 +126,7 @@ func (h *Handlers) SignUp(c echo.Context) error {
 		return err
 	default:
 		h.env.Log.Info("customer signed up", "customer_id", cust.ID)
+		web.SessionOf(c).Set(keySignedUp, int64(cust.ID))
 		h.logErr(h.sendLink(ctx, cust, PurposeVerify, next), "send confirmation link")
 	}
 	return h.sent(c, n.Email)
@@ -215,7 +219,8 @@ func (h *Handlers) LinkUse(c echo.Context) error {
 	ctx := c.Request().Context()
 	cust, err := h.store.ConsumeToken(ctx, c.Param("token"), PurposeSignIn)
 	if errors.Is(err, ErrTokenInvalid) {
-		cust, err = h.store.ConsumeToken(ctx, c.Param("token"), PurposeVerify)
+		// The password chosen at sign-up holds only if the link is followed where it was chosen.
+		cust, err = h.store.ConsumeVerify(ctx, c.Param("token"), uint(web.SessionOf(c).Int(keySignedUp)))
 	}
 	if err != nil {
 		return h.linkProblem(c, err)

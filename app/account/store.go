@@ -307,6 +307,25 @@ func (s *Store) IssueToken(ctx context.Context, customerID uint, purpose string)
 // whoever chose that password has not shown they own the address, and a sign-in or reset
 // link only proves that its user does. The returned customer carries the new epoch.
 func (s *Store) ConsumeToken(ctx context.Context, token, purpose string) (*Customer, error) {
+	return s.consume(ctx, token, purpose, 0)
+}
+
+// ConsumeVerify uses a sign-up confirmation link (PurposeVerify) like ConsumeToken, but keeps
+// the password chosen at sign-up only when the link is used in the browser that signed up
+// (signedUp is the customer id that browser's session remembers, else 0). Someone who signs
+// up with another person's address and a password of their own cannot have it confirmed by
+// that person clicking the email they did not ask for: followed elsewhere, the link proves
+// the address and drops the password, as a sign-in link does.
+func (s *Store) ConsumeVerify(ctx context.Context, token string, signedUp uint) (*Customer, error) {
+	if signedUp == 0 {
+		signedUp = ^uint(0) // matches no customer
+	}
+	return s.consume(ctx, token, PurposeVerify, signedUp)
+}
+
+// consume is ConsumeToken; keepFor, when not 0, is the only customer whose pre-verification
+// password a PurposeVerify token keeps (0: every one's, the ConsumeToken rule).
+func (s *Store) consume(ctx context.Context, token, purpose string, keepFor uint) (*Customer, error) {
 	if len(token) != 43 {
 		return nil, ErrTokenInvalid
 	}
@@ -345,7 +364,7 @@ func (s *Store) ConsumeToken(ctx context.Context, token, purpose string) (*Custo
 			return nil
 		}
 		set := map[string]any{"email_verified_at": now, "updated_at": now, "epoch": gorm.Expr("epoch + 1")}
-		if purpose != PurposeVerify {
+		if purpose != PurposeVerify || (keepFor != 0 && keepFor != c.ID) {
 			set["password_hash"] = ""
 		}
 		if err := tx.Model(&Customer{}).Where("id = ?", c.ID).Updates(set).Error; err != nil {

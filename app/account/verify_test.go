@@ -85,6 +85,28 @@ func TestPasswordChosenBeforeVerificationGivesNoAccess(t *testing.T) {
 	}
 }
 
+// The confirmation link of a sign-up someone else made: the owner of the address, who never
+// asked for it, follows it in their own browser. It proves the address is theirs and signs
+// them in, but the stranger's password is dropped, not confirmed.
+func TestConfirmationLinkFollowedElsewhereDropsThePassword(t *testing.T) {
+	s := apptest.New(t)
+	const victim, theirs = "victim@example.com", "attacker's own password"
+	attacker := s.Client()
+	if r := attacker.PostForm("/account/signup", url.Values{"email": {victim}, "name": {"Vic"}, "password": {theirs}}); r.StatusCode != 200 {
+		t.Fatalf("sign up: %d", r.StatusCode)
+	}
+	owner := s.Client()
+	if r := owner.PostForm(lastLink(t, s, victim), nil); r.StatusCode != 303 {
+		t.Fatalf("owner follows the confirmation link: %d", r.StatusCode)
+	}
+	if r := owner.Get("/account"); r.StatusCode != 200 {
+		t.Fatalf("owner after confirming: %d", r.StatusCode)
+	}
+	if r := attacker.PostForm("/account/signin", url.Values{"email": {victim}, "password": {theirs}}); r.StatusCode != 422 {
+		t.Fatalf("the stranger's password signs in after the owner confirmed the address: %d", r.StatusCode)
+	}
+}
+
 // A session of an account whose email is not confirmed (only the old password sign-in could
 // start one) ends at its next request.
 func TestUnverifiedAccountSessionEnds(t *testing.T) {
