@@ -88,16 +88,28 @@ func TestSeveralInstancesOnPostgres(t *testing.T) {
 		mustExec(t, db, "UPDATE order_items SET replenish_created_at = NULL WHERE replenish_due_at IS NOT NULL")
 		waitStamped(t, db)
 
-		var orders, items, checkIns, replenishments int64
+		var orders, items, checkIns, reminders, replenishments, unaccounted, untied int64
 		scan(t, db, &orders, "SELECT COUNT(*) FROM orders WHERE check_in_due_at IS NOT NULL")
 		scan(t, db, &items, "SELECT COUNT(*) FROM order_items WHERE replenish_due_at IS NOT NULL")
 		scan(t, db, &checkIns, "SELECT COUNT(*) FROM follow_up_tasks WHERE kind = ?", fulfillment.TaskCheckIn)
+		scan(t, db, &reminders, "SELECT COUNT(*) FROM outbox_messages WHERE kind = ?", fulfillment.MailReplenishmentReminder)
 		scan(t, db, &replenishments, "SELECT COUNT(*) FROM follow_up_tasks WHERE kind = ?", fulfillment.TaskReplenishment)
-		t.Logf("%d orders due a check-in, %d lines due a replenishment: %d check-in and %d replenishment tasks",
-			orders, items, checkIns, replenishments)
-		if orders == 0 || checkIns != orders || replenishments != items {
-			t.Errorf("want one check-in per order (%d) and one replenishment per line (%d); got %d and %d",
-				orders, items, checkIns, replenishments)
+		// Every due line got its reminder, or was skipped because its product was reordered.
+		scan(t, db, &unaccounted, `SELECT COUNT(*) FROM order_items i WHERE i.replenish_due_at IS NOT NULL
+			AND NOT EXISTS (SELECT 1 FROM outbox_messages m WHERE m.dedupe_key = 'replenishment_reminder:item:' || i.id)
+			AND NOT EXISTS (SELECT 1 FROM audit_entries a WHERE a.action = 'replenishment.skipped' AND a.object = 'order:' || i.order_id)`)
+		// A staff call (for the customers whose segment asks for one) goes with a reminder.
+		scan(t, db, &untied, `SELECT COUNT(*) FROM follow_up_tasks f WHERE f.kind = ? AND NOT EXISTS
+			(SELECT 1 FROM outbox_messages m WHERE m.dedupe_key = 'replenishment_reminder:item:' || substr(f.dedupe_key, 20))`,
+			fulfillment.TaskReplenishment)
+		t.Logf("%d orders due a check-in, %d lines due a replenishment: %d check-in tasks, %d reminders, %d replenishment calls",
+			orders, items, checkIns, reminders, replenishments)
+		if orders == 0 || checkIns != orders {
+			t.Errorf("want one check-in per order (%d); got %d", orders, checkIns)
+		}
+		if reminders == 0 || reminders > items || unaccounted != 0 || replenishments > reminders || untied != 0 {
+			t.Errorf("replenishment: %d lines, %d reminders, %d lines neither reminded nor skipped, %d calls (%d without a reminder)",
+				items, reminders, unaccounted, replenishments, untied)
 		}
 		var perKind []struct {
 			OrderID uint
