@@ -236,7 +236,7 @@ func Diff(info catalog.LineInfo, a, b catalog.Product, reasons map[string]string
 		if reason == "" {
 			for _, c := range b.Choices {
 				if c.Dimension == dim.ID && len(c.Reasons) > 0 {
-					reason = strings.Join(c.Reasons, " ")
+					reason = strings.Join(c.Reasons, "; ")
 				}
 			}
 		}
