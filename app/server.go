@@ -160,7 +160,11 @@ func NewServer(d Deps) (*Server, error) {
 	// areas: each builds its handlers from s.env and the domain services it needs.
 	s.consult = consult.New(s.env, d.Quiz, d.QuizCurrent, account.CustomerID)
 	s.checkout = checkout.New(s.env, d.DB, d.Catalog, d.Fulfillment, d.Payments, checkout.Config{Customer: account.CustomerID,
-		OnCustomerChanged: s.customerChanged})
+		OnCustomerChanged: s.customerChanged,
+		// s.account is built next; the checkout form calls it only when serving.
+		SignUp: func(c echo.Context, email, name, password string) (map[string]string, error) {
+			return s.account.SignUpAtCheckout(c, email, name, password)
+		}})
 	s.account = account.New(s.env, account.Deps{DB: d.DB, Quiz: d.Quiz, QuizCurrent: d.QuizCurrent, Catalog: d.Catalog,
 		Orders: d.Fulfillment, Bags: s.checkout.Service().Bags, LinkSecret: d.LinkSecret, Passwords: d.Passwords, OnCustomerChanged: s.customerChanged})
 	s.products = products.New(s.env, d.Quiz, d.Catalog)

@@ -101,17 +101,24 @@ const keySignedUp = "signed_up"
 // the fields (422). Otherwise the answer is always "check your email": a new account gets a
 // confirmation link, an existing one a sign-in link, so the form never reveals who has an
 // account. The account is usable once the link is followed, which also proves the email and
-// attaches guest orders placed with it.
+// attaches guest orders placed with it. The password is optional: without one the account
+// signs in by emailed links, and a password can be set later from the account page.
 func (h *Handlers) SignUp(c echo.Context) error {
 	n := NewCustomer{Email: c.FormValue("email"), Name: c.FormValue("name"), Password: c.FormValue("password")}
 	next := safeNext(c.FormValue("next"))
-	err := n.Validate()
-	if err == nil && n.Password == "" {
-		err = CheckPassword("")
-	}
-	if err != nil {
+	if err := n.Validate(); err != nil {
 		return h.signUpInvalid(c, n, next, err)
 	}
+	if err := h.register(c, n, next); err != nil {
+		return err
+	}
+	return h.sent(c, n.Email)
+}
+
+// register creates the account of a validated sign-up and sends its confirmation link, or,
+// when the email already has an account, a sign-in link (the caller answers the same either
+// way). The browser remembers the sign-up, so the link keeps the password only there.
+func (h *Handlers) register(c echo.Context, n NewCustomer, next string) error {
 	if err := h.limited(c, "link", n.Email); err != nil {
 		return err
 	}
@@ -129,7 +136,27 @@ func (h *Handlers) SignUp(c echo.Context) error {
 		web.SessionOf(c).Set(keySignedUp, int64(cust.ID))
 		h.logErr(h.sendLink(ctx, cust, PurposeVerify, next), "send confirmation link")
 	}
-	return h.sent(c, n.Email)
+	return nil
+}
+
+// SignUpAtCheckout creates a guest's account from the checkout form ("create an account",
+// optional password): checkout.Config.SignUp. A signed-in customer needs none (nil, nil).
+// Bad fields come back by name (422 on the checkout page); otherwise the confirmation link is
+// sent as from the sign-up page, and once followed the order joins the account (its email is
+// proven). A rate limit is an error like the sign-up page's.
+func (h *Handlers) SignUpAtCheckout(c echo.Context, email, name, password string) (map[string]string, error) {
+	if CurrentCustomer(c) != nil {
+		return nil, nil
+	}
+	n := NewCustomer{Email: email, Name: name, Password: password}
+	if err := n.Validate(); err != nil {
+		var ve *ValidationError
+		if errors.As(err, &ve) {
+			return ve.FieldMap(), nil
+		}
+		return nil, err
+	}
+	return nil, h.register(c, n, "/account")
 }
 
 func (h *Handlers) signUpInvalid(c echo.Context, n NewCustomer, next string, err error) error {

@@ -126,7 +126,7 @@ func TestBadInput(t *testing.T) {
 	}{
 		{"signup short password", "/account/signup", url.Values{"email": {"b@example.com"}, "password": {"short"}}, 422},
 		{"signup bad email", "/account/signup", url.Values{"email": {"nope"}, "password": {"long enough pass"}}, 422},
-		{"signup no password", "/account/signup", url.Values{"email": {"b@example.com"}}, 422},
+		{"signup no email", "/account/signup", url.Values{"password": {"long enough pass"}}, 422},
 		{"link bad email", "/account/signin/link", url.Values{"email": {"nope"}}, 422},
 		{"delete unconfirmed", "/account/delete", url.Values{"confirm": {"yes"}}, 422},
 		{"reorder unknown code", "/account/products/ZZZZZZZZ/reorder", nil, 404},

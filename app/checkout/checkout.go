@@ -36,6 +36,10 @@ type Config struct {
 	// OnCustomerChanged, if set, is called after a payment of a customer's order is confirmed
 	// (outside its transaction), e.g. to rescore the customer; it logs its own failures.
 	OnCustomerChanged func(ctx context.Context, customerID uint)
+	// SignUp, if set, creates a guest's account from the checkout form ("create an account",
+	// an optional password) once the order is placed: account's SignUpAtCheckout. It returns
+	// bad fields by name, shown beside them with 422.
+	SignUp func(c echo.Context, email, name, password string) (map[string]string, error)
 }
 
 // Handlers serve the bag, checkout, payment, order pages and the orders API.
@@ -46,6 +50,7 @@ type Handlers struct {
 	pay    Provider
 	// customer is Config.Customer (never nil).
 	customer func(echo.Context) *uint
+	signUp   func(c echo.Context, email, name, password string) (map[string]string, error)
 }
 
 // New builds the handlers over the database (bags), the catalog (prices), fulfillment
@@ -62,7 +67,7 @@ func New(env web.Env, db *gorm.DB, reg *catalog.Registry, orders *fulfillment.Se
 	if cfg.Customer == nil {
 		cfg.Customer = func(echo.Context) *uint { return nil }
 	}
-	h := &Handlers{env: env, orders: orders, pay: pay, customer: cfg.Customer, svc: &Service{
+	h := &Handlers{env: env, orders: orders, pay: pay, customer: cfg.Customer, signUp: cfg.SignUp, svc: &Service{
 		Bags: NewBagStore(db, env.Now), Pricer: NewPricer(reg, cfg.ShippingCents), Orders: orders, Payments: pay, Log: log,
 		OnCustomerChanged: cfg.OnCustomerChanged,
 	}}

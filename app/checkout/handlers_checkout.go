@@ -28,7 +28,7 @@ func (h *Handlers) checkoutView(c echo.Context, f checkoutForm) (*checkoutView, 
 		return nil, err
 	}
 	v := &checkoutView{Quote: h.svc.Pricer.Quote(bag.Items), Form: f, Errors: map[string]string{},
-		Countries: Countries, Demo: h.demo()}
+		Countries: Countries, Demo: h.demo(), OfferAccount: h.signUp != nil && h.customer(c) == nil}
 	v.Title = "Checkout"
 	return v, nil
 }
@@ -39,8 +39,16 @@ func (h *Handlers) checkoutView(c echo.Context, f checkoutForm) (*checkoutView, 
 func (h *Handlers) CheckoutSubmit(c echo.Context) error {
 	f := checkoutForm{Email: c.FormValue("email"), Name: c.FormValue("name"), Line1: c.FormValue("line1"),
 		Line2: c.FormValue("line2"), City: c.FormValue("city"), PostalCode: c.FormValue("postal_code"),
-		Country: strings.ToUpper(strings.TrimSpace(c.FormValue("country")))}
+		Country: strings.ToUpper(strings.TrimSpace(c.FormValue("country"))), CreateAccount: c.FormValue("create_account") != ""}
 	o, err := h.svc.CheckoutBag(c.Request().Context(), h.ownerOf(c), f.contact())
+	if err == nil && f.CreateAccount && h.signUp != nil {
+		// After the order, so a form with bad address fields creates no account; a second
+		// submission after a password problem gets the same pending order back.
+		var bad map[string]string
+		if bad, err = h.signUp(c, f.Email, f.Name, c.FormValue("password")); err == nil && len(bad) > 0 {
+			err = &FieldsError{Message: "Some details need a second look.", Fields: bad}
+		}
+	}
 	var url string
 	if err == nil {
 		url, err = h.svc.Pay(c.Request().Context(), o, h.returnURLs(o))

@@ -63,6 +63,7 @@ func PreviewURL(code, name string) string {
 // checkoutForm is what the checkout form posts.
 type checkoutForm struct {
 	Email, Name, Line1, Line2, City, PostalCode, Country string
+	CreateAccount                                        bool // a guest asked for an account
 }
 
 func (f checkoutForm) contact() Contact {
@@ -79,6 +80,8 @@ type checkoutView struct {
 	Error     string
 	Countries []Country
 	Demo      bool
+	// OfferAccount: a guest may create an account with the order.
+	OfferAccount bool
 }
 
 // formFieldOf maps fulfillment's field names to the checkout form's.
@@ -177,10 +180,22 @@ func newOrderView(o *fulfillment.Order) *orderView {
 		v.Note = "This order was refunded in full: the money is on its way back to you, and anything still being made for it has been stopped."
 	}
 	for _, it := range o.Items {
-		v.Items = append(v.Items, orderItemView{OrderItem: it,
-			PreviewURL: OrderPath(o.ID) + "/items/" + strconv.FormatUint(uint64(it.ID), 10) + "/preview.svg"})
+		v.Items = append(v.Items, orderItemView{OrderItem: it, PreviewURL: orderItemPreviewURL(o.ID, it)})
 	}
 	return v
+}
+
+// orderItemPreviewURL is the bottle picture of an order line: the one frozen at purchase, or,
+// when there is none (the customer deleted their account, which erases the name on it), the
+// catalog's picture of the code without a name; "" without either.
+func orderItemPreviewURL(orderID uint, it fulfillment.OrderItem) string {
+	switch {
+	case it.PreviewSVG != "":
+		return OrderPath(orderID) + "/items/" + strconv.FormatUint(uint64(it.ID), 10) + "/preview.svg"
+	case it.Code != "":
+		return PreviewURL(it.Code, "")
+	}
+	return ""
 }
 
 // demoPayView is the demo payment page.
