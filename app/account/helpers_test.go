@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"net/url"
 	"regexp"
-	"strings"
 	"testing"
 
 	"atelier/app/account"
@@ -72,24 +71,10 @@ func paidOrder(t *testing.T, s *apptest.Store, customerID *uint, email string, p
 	return o
 }
 
-var linkRE = regexp.MustCompile(`(/account/(?:signin/link|reset)/[A-Za-z0-9_-]+)`)
-
 // lastLink returns the path of the newest account link emailed to addr, "" when none.
 func lastLink(t *testing.T, s *apptest.Store, addr string) string {
 	t.Helper()
-	msgs, err := s.Deps.Fulfillment.ListOutbox(context.Background(), fulfillment.OutboxPending, 100)
-	if err != nil {
-		t.Fatal(err)
-	}
-	link, newest := "", uint(0)
-	for _, m := range msgs {
-		if m.To == addr && strings.HasPrefix(m.Kind, "account_") && m.ID > newest {
-			if found := linkRE.FindString(m.Body); found != "" {
-				link, newest = found, m.ID
-			}
-		}
-	}
-	return link
+	return s.AccountLink(addr)
 }
 
 // csrfFree blanks the per-visitor CSRF tokens so two pages can be compared.

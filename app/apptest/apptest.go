@@ -275,3 +275,25 @@ func FormToken(page string) string {
 	}
 	return ""
 }
+
+// accountLinkRE matches the sign-in, confirmation and reset links of account emails.
+var accountLinkRE = regexp.MustCompile(`/account/(?:signin/link|reset)/[A-Za-z0-9_-]+`)
+
+// AccountLink is the path of the newest link (sign-in, confirmation or reset) in an account
+// email to addr still waiting in the outbox, or "" when there is none.
+func (s *Store) AccountLink(addr string) string {
+	s.T.Helper()
+	msgs, err := s.Deps.Fulfillment.ListOutbox(context.Background(), fulfillment.OutboxPending, 100)
+	if err != nil {
+		s.T.Fatal(err)
+	}
+	link, newest := "", uint(0)
+	for _, m := range msgs {
+		if m.To == addr && strings.HasPrefix(m.Kind, "account_") && m.ID > newest {
+			if found := accountLinkRE.FindString(m.Body); found != "" {
+				link, newest = found, m.ID
+			}
+		}
+	}
+	return link
+}

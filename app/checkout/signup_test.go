@@ -1,9 +1,7 @@
 package checkout_test
 
 import (
-	"context"
 	"net/http"
-	"regexp"
 	"strconv"
 	"strings"
 	"testing"
@@ -11,26 +9,6 @@ import (
 	"atelier/app/apptest"
 	"atelier/fulfillment"
 )
-
-var confirmLinkRE = regexp.MustCompile(`/account/signin/link/[A-Za-z0-9_-]+`)
-
-// confirmationLink is the newest account link emailed to addr ("" when none).
-func confirmationLink(t *testing.T, s *apptest.Store, addr string) string {
-	t.Helper()
-	msgs, err := s.Deps.Fulfillment.ListOutbox(context.Background(), fulfillment.OutboxPending, 100)
-	if err != nil {
-		t.Fatal(err)
-	}
-	link, newest := "", uint(0)
-	for _, m := range msgs {
-		if m.To == addr && strings.HasPrefix(m.Kind, "account_") && m.ID > newest {
-			if found := confirmLinkRE.FindString(m.Body); found != "" {
-				link, newest = found, m.ID
-			}
-		}
-	}
-	return link
-}
 
 // TestAccountAtCheckout: a guest ticks "create an account" at checkout, with or without a
 // password. A bad password is shown beside its field (422) and creates nothing; otherwise the
@@ -54,7 +32,7 @@ func TestAccountAtCheckout(t *testing.T) {
 			if r.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(r.Body, `id="password-error"`) {
 				t.Fatalf("short password: %d %s", r.StatusCode, trim(r.Body))
 			}
-			if link := confirmationLink(t, s, "ana@example.com"); link != "" {
+			if link := s.AccountLink("ana@example.com"); link != "" {
 				t.Fatal("a refused sign-up sent a confirmation link")
 			}
 			form.Set("password", tc.password)
@@ -68,7 +46,7 @@ func TestAccountAtCheckout(t *testing.T) {
 			if n := countRows(t, s, "orders"); n != 1 {
 				t.Fatalf("%d orders after two submissions, want 1", n)
 			}
-			link := confirmationLink(t, s, "ana@example.com")
+			link := s.AccountLink("ana@example.com")
 			if link == "" {
 				t.Fatal("no confirmation link emailed")
 			}
