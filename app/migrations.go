@@ -43,6 +43,7 @@ func Migrations() []database.Migration {
 		}},
 		{Version: 9, Name: "covering indexes for the loyalty dashboard", Up: func(tx *gorm.DB) error { return loyalty.EnsureIndexes(tx) }},
 		{Version: 10, Name: "one customer feedback answer per order item", Up: fulfillment.MigrateFeedbackPerItem},
+		{Version: 11, Name: "staff one-time passwords must be changed", Up: staff.MigrateMustChangePassword},
 	}
 }
 

@@ -53,6 +53,8 @@ func (s *Server) routes() {
 	e.GET("/staff/login", s.staff.LoginForm)
 	e.POST("/staff/login", s.staff.Login)
 	e.POST("/staff/logout", s.staff.Logout)
+	e.GET("/staff/password", s.staff.PasswordForm, s.staff.SignedIn()) // open with a one-time password too: every other page sends there
+	e.POST("/staff/password", s.staff.PasswordChange, s.staff.SignedIn())
 	e.GET("/staff", s.staff.Overview, s.staff.Page())
 	e.GET("/staff/production", s.staff.ProductionList, s.staff.Page())
 	e.POST("/staff/production/claim", s.staff.ProductionClaim, s.staff.Page(fulfillment.RoleFulfillment))

@@ -18,6 +18,8 @@ var staffRoutes = []struct {
 	api          bool
 }{
 	{"GET", "/staff", false},
+	{"GET", "/staff/password", false},
+	{"POST", "/staff/password", false},
 	{"GET", "/staff/production?status=queued", false},
 	{"POST", "/staff/production/claim", false},
 	{"GET", "/staff/jobs/1", false},

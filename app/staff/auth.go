@@ -81,24 +81,43 @@ var (
 	errNeedStaffAPI = &web.Error{Status: http.StatusUnauthorized,
 		Message: "Sign in as staff, or send Authorization: Bearer <token>."}
 	errRole = &web.Error{Status: http.StatusForbidden, Message: "Your role does not allow this."}
+	// errMustChange answers the API for a session whose password is one-time; an API token
+	// is its own credential and is not held back.
+	errMustChange = &web.Error{Status: http.StatusForbidden,
+		Message: "Your password is a one-time password: change it at /staff/password before using the API with this session."}
 )
 
 // Page guards console pages: without a staff session it redirects (303) to the staff login
-// with the page to return to; with the wrong role it answers 403. No roles = any staff; admin
-// passes every guard.
-func (h *Handlers) Page(roles ...string) echo.MiddlewareFunc {
+// with the page to return to; while the member's password is one-time it redirects (303) to
+// /staff/password; with the wrong role it answers 403. No roles = any staff; admin passes
+// every guard.
+func (h *Handlers) Page(roles ...string) echo.MiddlewareFunc { return h.page(false, roles) }
+
+// SignedIn guards the one page a member with a one-time password may open, the one where
+// they change it: without a staff session it redirects (303) to the staff login.
+func (h *Handlers) SignedIn() echo.MiddlewareFunc { return h.page(true, nil) }
+
+func (h *Handlers) page(oneTimeOK bool, roles []string) echo.MiddlewareFunc {
 	return func(next echo.HandlerFunc) echo.HandlerFunc {
 		return func(c echo.Context) error {
 			m, err := h.authenticate(c, false)
 			if err != nil {
 				return err
 			}
+			get := c.Request().Method == http.MethodGet
 			if m == nil {
 				target := "/staff"
-				if c.Request().Method == http.MethodGet {
+				if get {
 					target = c.Request().URL.RequestURI()
 				}
 				return c.Redirect(http.StatusSeeOther, "/staff/login?next="+url.QueryEscape(target))
+			}
+			if m.MustChangePassword && !oneTimeOK {
+				target := "/staff/password"
+				if get {
+					target += "?next=" + url.QueryEscape(c.Request().URL.RequestURI())
+				}
+				return c.Redirect(http.StatusSeeOther, target)
 			}
 			if !m.Can(roles...) {
 				return errRole
@@ -109,7 +128,7 @@ func (h *Handlers) Page(roles ...string) echo.MiddlewareFunc {
 }
 
 // API guards the staff JSON API: 401 without a staff session or a valid bearer token, 403
-// with the wrong role.
+// with the wrong role, and 403 for a session (not a token) whose password is one-time.
 func (h *Handlers) API(roles ...string) echo.MiddlewareFunc {
 	return func(next echo.HandlerFunc) echo.HandlerFunc {
 		return func(c echo.Context) error {
@@ -120,6 +139,10 @@ func (h *Handlers) API(roles ...string) echo.MiddlewareFunc {
 			}
 			if err != nil {
 				return err
+			}
+			// authenticate read a bearer token whenever the header was sent (never the cookie)
+			if m.MustChangePassword && c.Request().Header.Get(echo.HeaderAuthorization) == "" {
+				return errMustChange
 			}
 			if !m.Can(roles...) {
 				return errRole

@@ -155,7 +155,7 @@ func TestFormsNeedTheCSRFToken(t *testing.T) {
 	s := apptest.New(t)
 	addStaff(t, s, "fay@atelier.test", fulfillment.RoleFulfillment)
 	c := signIn(t, s, "fay@atelier.test")
-	for _, path := range []string{"/staff/login", "/staff/logout", "/staff/production/claim", "/staff/jobs/1/transition", "/staff/team"} {
+	for _, path := range []string{"/staff/login", "/staff/logout", "/staff/password", "/staff/production/claim", "/staff/jobs/1/transition", "/staff/team"} {
 		req, _ := http.NewRequest("POST", s.URL+path, strings.NewReader("email=fay%40atelier.test&password="+url.QueryEscape(password)))
 		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 		wantStatus(t, c.Do(req), http.StatusForbidden)

@@ -89,6 +89,8 @@ func TestTeamPage(t *testing.T) {
 	}
 	newbie := s.Client()
 	wantStatus(t, newbie.PostForm("/staff/login", url.Values{"email": {"new.person@atelier.test"}, "password": {m[1]}}), http.StatusSeeOther)
+	wantStatus(t, newbie.Get("/staff/team"), http.StatusSeeOther) // to /staff/password first: the password is one-time
+	wantStatus(t, newbie.PostForm("/staff/password", changeForm(m[1], newPassword, newPassword)), http.StatusSeeOther)
 	wantStatus(t, newbie.Get("/staff/team"), http.StatusForbidden)
 
 	bad := []struct {
@@ -133,11 +135,16 @@ func TestTeamPage(t *testing.T) {
 	var actions []string
 	for _, e := range audit {
 		actions = append(actions, e.Action+":"+e.From+"→"+e.To)
-		if e.Action != "staff.add" && (e.ActorID == nil || *e.ActorID != 1) {
+		switch {
+		case e.Action == "staff.password_change":
+			if e.ActorID == nil || *e.ActorID != member.ID {
+				t.Errorf("%s not attributed to the member", e.Action)
+			}
+		case e.Action != "staff.add" && (e.ActorID == nil || *e.ActorID != 1):
 			t.Errorf("%s not attributed to the admin", e.Action)
 		}
 	}
-	if got := strings.Join(actions, " "); got != "staff.add:→care staff.role:care→fulfillment staff.password:→ staff.disable:enabled→disabled" {
+	if got := strings.Join(actions, " "); got != "staff.add:→care staff.password_change:→ staff.role:care→fulfillment staff.password:→ staff.disable:enabled→disabled" {
 		t.Errorf("audit = %s", got)
 	}
 }

@@ -69,7 +69,8 @@ type NewMember struct {
 }
 
 // Add creates a staff member and returns them with their password: the one given, or a
-// generated one-time password to hand over once. A taken email is a *ValidationError.
+// generated one-time password to hand over once, which the member must change before using
+// the console (MustChangePassword). A taken email is a *ValidationError.
 func (a *Accounts) Add(ctx context.Context, actor fulfillment.Actor, in NewMember) (*Member, string, error) {
 	fields := map[string]string{}
 	email, msg := fulfillment.ValidateEmail(in.Email)
@@ -84,7 +85,8 @@ func (a *Accounts) Add(ctx context.Context, actor fulfillment.Actor, in NewMembe
 	if !ValidRole(in.Role) {
 		fields["role"] = "Choose fulfillment, care or admin."
 	}
-	if in.Password == "" {
+	oneTime := in.Password == ""
+	if oneTime {
 		in.Password = GeneratePassword()
 	} else if msg := validatePassword(in.Password); msg != "" {
 		fields["password"] = msg
@@ -96,7 +98,7 @@ func (a *Accounts) Add(ctx context.Context, actor fulfillment.Actor, in NewMembe
 	if err != nil {
 		return nil, "", err
 	}
-	m := &Member{Email: email, Name: in.Name, Role: in.Role, PasswordHash: hash, Epoch: 1}
+	m := &Member{Email: email, Name: in.Name, Role: in.Role, PasswordHash: hash, Epoch: 1, MustChangePassword: oneTime}
 	err = a.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		res := tx.Clauses(clause.OnConflict{DoNothing: true}).Create(m)
 		if res.Error != nil {
@@ -129,24 +131,34 @@ func (a *Accounts) Authenticate(ctx context.Context, email, password string) (*M
 	if err != nil {
 		return nil, err
 	}
+	if err := a.verify(ctx, &m, password); err != nil {
+		return nil, err
+	}
+	return &m, nil
+}
+
+// verify checks password against m's hash and keeps the lockout count: a right password
+// clears it; a wrong one is ErrBadCredentials and adds to it, and MaxFailedAttempts in a row
+// lock the account for LockoutFor. While locked every password is ErrLocked.
+func (a *Accounts) verify(ctx context.Context, m *Member, password string) error {
 	ok, err := passhash.Verify(m.PasswordHash, password)
 	if err != nil {
-		return nil, err
+		return err
 	}
 	now := a.now()
 	if m.Locked(now) {
-		return nil, ErrLocked
+		return ErrLocked
 	}
 	if ok {
 		if m.FailedAttempts != 0 || m.LockedUntil != nil {
 			err := a.db.WithContext(ctx).Model(&Member{}).Where("id = ?", m.ID).
 				Updates(map[string]any{"failed_attempts": 0, "locked_until": nil}).Error
 			if err != nil {
-				return nil, err
+				return err
 			}
 			m.FailedAttempts, m.LockedUntil = 0, nil
 		}
-		return &m, nil
+		return nil
 	}
 	err = a.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		if err := tx.Model(&Member{}).Where("id = ?", m.ID).
@@ -168,9 +180,9 @@ func (a *Accounts) Authenticate(ctx context.Context, email, password string) (*M
 		return a.audit(tx, fulfillment.System, "staff.locked", m.ID, "", until.Format(time.RFC3339), fmt.Sprintf("%d wrong passwords", n))
 	})
 	if err != nil {
-		return nil, err
+		return err
 	}
-	return nil, ErrBadCredentials
+	return ErrBadCredentials
 }
 
 // ByID returns a member (disabled ones too), or ErrNotFound.
@@ -218,8 +230,20 @@ func (a *Accounts) List(ctx context.Context) ([]Member, error) {
 	return ms, err
 }
 
-// SetPassword replaces a member's password, clears a lockout and ends their other sessions.
+// SetPassword replaces a member's password, clears a lockout and ends their sessions. The
+// password is not marked one-time (ResetPassword is the one to hand over).
 func (a *Accounts) SetPassword(ctx context.Context, actor fulfillment.Actor, id uint, password string) error {
+	return a.setPassword(ctx, actor, id, password, false)
+}
+
+// ResetPassword gives a member a generated one-time password and returns it: their sessions
+// end, and they must change it after signing in (MustChangePassword).
+func (a *Accounts) ResetPassword(ctx context.Context, actor fulfillment.Actor, id uint) (string, error) {
+	pw := GeneratePassword()
+	return pw, a.setPassword(ctx, actor, id, pw, true)
+}
+
+func (a *Accounts) setPassword(ctx context.Context, actor fulfillment.Actor, id uint, password string, oneTime bool) error {
 	if msg := validatePassword(password); msg != "" {
 		return &ValidationError{Fields: map[string]string{"password": msg}}
 	}
@@ -228,14 +252,68 @@ func (a *Accounts) SetPassword(ctx context.Context, actor fulfillment.Actor, id 
 		return err
 	}
 	return a.change(ctx, actor, id, "staff.password", func(m *Member) (map[string]any, string, string) {
-		return map[string]any{"password_hash": hash, "failed_attempts": 0, "locked_until": nil, "epoch": m.Epoch + 1}, "", ""
+		return map[string]any{"password_hash": hash, "failed_attempts": 0, "locked_until": nil,
+			"must_change_password": oneTime, "epoch": m.Epoch + 1}, "", ""
 	})
 }
 
-// ResetPassword gives a member a generated one-time password and returns it.
-func (a *Accounts) ResetPassword(ctx context.Context, actor fulfillment.Actor, id uint) (string, error) {
-	pw := GeneratePassword()
-	return pw, a.SetPassword(ctx, actor, id, pw)
+// PasswordChange is a member's change of their own password: the current one, and the new
+// one twice.
+type PasswordChange struct {
+	Current string
+	New     string
+	Confirm string
+}
+
+// ChangePassword replaces the member's own password after checking the current one. Problems
+// with the fields are a *ValidationError (current, new, confirm), found before the current
+// password is tried; a wrong current password is ErrBadCredentials and counts toward the
+// lockout exactly as a wrong sign-in does (ErrLocked while locked). On success the
+// one-time mark and any failed attempts clear and the epoch moves on, which ends every session
+// of the member; it returns the member as changed, so the caller can re-stamp the session it
+// keeps. The audit entry says who and when, never the password.
+func (a *Accounts) ChangePassword(ctx context.Context, id uint, in PasswordChange) (*Member, error) {
+	fields := map[string]string{}
+	if in.Current == "" {
+		fields["current_password"] = "Enter your current password."
+	}
+	if msg := validatePassword(in.New); msg != "" {
+		fields["new_password"] = msg
+	} else if in.New == in.Current {
+		fields["new_password"] = "Choose a password other than your current one."
+	}
+	if _, bad := fields["new_password"]; !bad && in.Confirm != in.New {
+		fields["confirm_password"] = "This does not match the new password."
+	}
+	if len(fields) > 0 {
+		return nil, &ValidationError{Fields: fields}
+	}
+	m, err := a.ByID(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	if m.Disabled || len(in.Current) > MaxPasswordLength {
+		return nil, ErrBadCredentials
+	}
+	if err := a.verify(ctx, m, in.Current); err != nil {
+		return nil, err
+	}
+	hash, err := a.argon.Hash(in.New)
+	if err != nil {
+		return nil, err
+	}
+	var changed Member
+	err = a.change(ctx, m.Actor(), id, "staff.password_change", func(m *Member) (map[string]any, string, string) {
+		changed = *m
+		changed.PasswordHash, changed.MustChangePassword, changed.Epoch = hash, false, m.Epoch+1
+		changed.FailedAttempts, changed.LockedUntil = 0, nil
+		return map[string]any{"password_hash": hash, "failed_attempts": 0, "locked_until": nil,
+			"must_change_password": false, "epoch": changed.Epoch}, "", ""
+	})
+	if err != nil {
+		return nil, err
+	}
+	return &changed, nil
 }
 
 // SetRole changes a member's role. It takes effect on their next request.

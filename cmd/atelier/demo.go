@@ -2,8 +2,6 @@ package main
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/base64"
 	"errors"
 	"flag"
 	"fmt"
@@ -115,16 +113,14 @@ func loadDemoOnce(ctx context.Context, c config, db *gorm.DB, log *slog.Logger) 
 	return db.WithContext(ctx).Create(&app.Setting{Key: demoSetting, Value: time.Now().UTC().Format(time.RFC3339), UpdatedAt: time.Now().UTC()}).Error
 }
 
-// demoAdmin creates owner@demo.atelier with a random password and logs it once.
+// demoAdmin creates owner@demo.atelier with a generated one-time password (changed at the
+// first sign-in) and logs it once.
 func demoAdmin(ctx context.Context, db *gorm.DB, log *slog.Logger) error {
-	var b [12]byte
-	_, _ = rand.Read(b[:])
-	pw := base64.RawURLEncoding.EncodeToString(b[:])
-	_, _, err := staff.NewAccounts(db, func() time.Time { return time.Now().UTC() }).Add(ctx, fulfillment.System,
-		staff.NewMember{Email: "owner@demo.atelier", Name: "Demo owner", Role: fulfillment.RoleAdmin, Password: pw})
+	_, pw, err := staff.NewAccounts(db, func() time.Time { return time.Now().UTC() }).Add(ctx, fulfillment.System,
+		staff.NewMember{Email: "owner@demo.atelier", Name: "Demo owner", Role: fulfillment.RoleAdmin})
 	if err != nil {
 		return fmt.Errorf("demo admin: %w", err)
 	}
-	log.Warn("demo admin created: sign in at /staff/login (shown once, demo stores only)", "email", "owner@demo.atelier", "password", pw)
+	log.Warn("demo admin created: sign in at /staff/login with this one-time password, then choose your own (shown once, demo stores only)", "email", "owner@demo.atelier", "password", pw)
 	return nil
 }

@@ -14,6 +14,7 @@ import (
 	"atelier/app/database"
 	"atelier/app/loyalty"
 	"atelier/app/loyalty/demo"
+	"atelier/app/staff"
 )
 
 func TestDemoSeedCommand(t *testing.T) {
@@ -63,5 +64,8 @@ func TestLoadDemoOnce(t *testing.T) {
 	}
 	if strings.Count(logs.String(), "demo admin created") != 1 || !strings.Contains(logs.String(), "owner@demo.atelier") {
 		t.Errorf("demo admin not logged once:\n%s", logs.String())
+	}
+	if owner, err := staff.NewAccounts(db, nil).ByEmail(ctx, "owner@demo.atelier"); err != nil || !owner.MustChangePassword {
+		t.Errorf("the demo owner's logged password is not one-time: %+v, %v", owner, err)
 	}
 }

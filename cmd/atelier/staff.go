@@ -75,7 +75,7 @@ func staffCmd(ctx context.Context, c config, args []string, stdin io.Reader, std
 		fmt.Fprintf(stderr, "added %s (%s), staff id %d, with the password from stdin\n", m.Email, m.Role, m.ID)
 		return nil
 	}
-	fmt.Fprintf(stderr, "added %s (%s), staff id %d; one-time password (shown once, change it after signing in):\n", m.Email, m.Role, m.ID)
+	fmt.Fprintf(stderr, "added %s (%s), staff id %d; one-time password (shown once; the console asks for a new one at the first sign-in):\n", m.Email, m.Role, m.ID)
 	fmt.Fprintln(stdout, pw)
 	return nil
 }

@@ -49,11 +49,11 @@ func TestStaffCommands(t *testing.T) {
 	}
 	defer database.Close(db)
 	acc := staff.NewAccounts(db, nil)
-	if _, err := acc.Authenticate(ctx, "ada@atelier.test", pw); err != nil {
-		t.Errorf("the printed password does not sign in: %v", err)
+	if m, err := acc.Authenticate(ctx, "ada@atelier.test", pw); err != nil || !m.MustChangePassword {
+		t.Errorf("the printed password does not sign in as a one-time password: %+v, %v", m, err)
 	}
-	if _, err := acc.Authenticate(ctx, "cal@atelier.test", "a chosen password"); err != nil {
-		t.Errorf("the stdin password does not sign in: %v", err)
+	if m, err := acc.Authenticate(ctx, "cal@atelier.test", "a chosen password"); err != nil || m.MustChangePassword {
+		t.Errorf("the stdin password does not sign in as a lasting password: %+v, %v", m, err)
 	}
 	if _, err := acc.ByToken(ctx, strings.TrimSpace(token1)); !errors.Is(err, staff.ErrBadCredentials) {
 		t.Errorf("the old token still works: %v", err)
