@@ -1,6 +1,7 @@
 package fulfillment
 
 import (
+	"encoding/json"
 	"fmt"
 	"strings"
 	"time"
@@ -37,6 +38,13 @@ type Erasure struct {
 //   - Orders of the customer (and placed as a guest with VerifiedEmail) keep items, amounts,
 //     country and statuses for the books; the email becomes AnonEmail and the shipping name,
 //     street lines, city and postal code are cleared.
+//   - Their items lose the name on the label: the item name and the packaging's label text
+//     drop the owner ("Maya's Curl Quench Shampoo" → "Curl Quench Shampoo"; see
+//     anonymousName), and the frozen preview picture is cleared (the catalog draws it again
+//     from the code, without a name). Code, line, options, formula and prices stay.
+//   - What people wrote about those orders goes: the notes of their status events and audit
+//     entries (of the orders and of their production jobs) by anyone but the system, the
+//     customer and the payment provider, and their jobs' hold or cancel reasons.
 //   - Their feedback loses its email and note.
 //   - Every outbox message to one of their addresses (those of the orders, VerifiedEmail, and
 //     AccountEmail for the account's own emails), whatever its status, is addressed to
@@ -62,6 +70,12 @@ func (s *Service) AnonymiseCustomer(tx *gorm.DB, e Erasure) (int64, error) {
 	if err := orders().Distinct("email").Pluck("email", &addrs).Error; err != nil {
 		return 0, fmt.Errorf("fulfillment: anonymise: order emails: %w", err)
 	}
+	// Items of orders erased before have lost the owner already; erasing a name twice would
+	// take the adjective too ("Curl Quench Shampoo" → "Shampoo").
+	var fresh []uint
+	if err := orders().Where("email <> ?", e.AnonEmail).Pluck("id", &fresh).Error; err != nil {
+		return 0, fmt.Errorf("fulfillment: anonymise: orders: %w", err)
+	}
 	if e.VerifiedEmail != "" {
 		addrs = append(addrs, e.VerifiedEmail)
 	}
@@ -79,6 +93,12 @@ func (s *Service) AnonymiseCustomer(tx *gorm.DB, e Erasure) (int64, error) {
 	if err := fq.Updates(map[string]any{"email": "", "note": ""}).Error; err != nil {
 		return 0, fmt.Errorf("fulfillment: anonymise feedback: %w", err)
 	}
+	if err := eraseItems(tx, fresh); err != nil {
+		return 0, err
+	}
+	if err := eraseOrderNotes(tx, orderIDs, now); err != nil {
+		return 0, err
+	}
 	if err := s.eraseOutbox(tx, e, addrs); err != nil {
 		return 0, err
 	}
@@ -86,6 +106,125 @@ func (s *Service) AnonymiseCustomer(tx *gorm.DB, e Erasure) (int64, error) {
 		return 0, err
 	}
 	return res.RowsAffected, nil
+}
+
+// eraseItems takes the label name out of the orders' items: their name, their packaging's
+// label text and their preview picture.
+func eraseItems(tx *gorm.DB, orderIDs []uint) error {
+	if len(orderIDs) == 0 {
+		return nil
+	}
+	var items []OrderItem
+	if err := tx.Select("id", "line", "name", "packaging").Where("order_id IN ?", orderIDs).Order("id").Find(&items).Error; err != nil {
+		return fmt.Errorf("fulfillment: erase items: %w", err)
+	}
+	for _, it := range items {
+		pk, err := erasePackaging(it.Packaging, it.Line)
+		if err != nil {
+			return fmt.Errorf("fulfillment: erase item %d: %w", it.ID, err)
+		}
+		upd := map[string]any{"name": anonymousName(it.Name, it.Line), "packaging": pk, "preview_svg": ""}
+		if err := tx.Model(&OrderItem{}).Where("id = ?", it.ID).Updates(upd).Error; err != nil {
+			return fmt.Errorf("fulfillment: erase item %d: %w", it.ID, err)
+		}
+	}
+	return nil
+}
+
+// erasePackaging rewrites the label text of a packaging snapshot ("Maya's Curl Quench
+// Shampoo · 250 ml") without the owner, keeping every other field as it was.
+func erasePackaging(pk JSONText, line string) (JSONText, error) {
+	if pk == "" {
+		return pk, nil
+	}
+	var fields map[string]json.RawMessage
+	if err := json.Unmarshal([]byte(pk), &fields); err != nil {
+		return "", fmt.Errorf("packaging snapshot: %w", err)
+	}
+	raw, ok := fields["label_text"]
+	if !ok {
+		return pk, nil
+	}
+	var text string
+	if err := json.Unmarshal(raw, &text); err != nil {
+		return "", fmt.Errorf("packaging label text: %w", err)
+	}
+	if text == "" {
+		return pk, nil
+	}
+	name, size, _ := strings.Cut(text, " · ")
+	text = anonymousName(name, line)
+	if size != "" {
+		text += " · " + size
+	}
+	fields["label_text"], _ = json.Marshal(text)
+	out, err := json.Marshal(fields)
+	return JSONText(out), err
+}
+
+// anonymousName is a product name the catalog built from its line's template, "{name}'s
+// {adjective} {line}" ("Maya's Curl Quench Shampoo", or "Your Curl Quench Shampoo" without
+// a name), without its owner: "Curl Quench Shampoo". The owner ends at the last "'s ", as a
+// name may hold one itself. A name in another shape may hold the owner anywhere, so it gives
+// way to the line's id ("hair_mask" → "Hair mask").
+func anonymousName(name, line string) string {
+	var rest string
+	ok := false
+	if i := max(strings.LastIndex(name, "'s "), strings.LastIndex(name, "’s ")); i >= 0 {
+		rest, ok = name[i+strings.Index(name[i:], "s ")+2:], true
+	} else {
+		rest, ok = strings.CutPrefix(name, "Your ")
+	}
+	if rest = strings.TrimSpace(rest); ok && rest != "" {
+		return rest
+	}
+	line = strings.TrimSpace(strings.ReplaceAll(line, "_", " "))
+	if line == "" {
+		return "Product"
+	}
+	return strings.ToUpper(line[:1]) + line[1:]
+}
+
+// machineActors are the actors whose notes the store writes itself (payment references, event
+// ids, fixed phrases); anyone else's note is a person's words and may name the customer.
+var machineActors = []string{System.Role, "customer", "payment"}
+
+// eraseOrderNotes clears what people wrote about the orders: the notes of their status events
+// and of the audit entries of the orders and their production jobs, and the jobs' hold or
+// cancel reasons ("order refunded: Vic Tim asked"). The steps, actors and times stay.
+func eraseOrderNotes(tx *gorm.DB, orderIDs []uint, now time.Time) error {
+	if len(orderIDs) == 0 {
+		return nil
+	}
+	var jobIDs []uint
+	if err := tx.Model(&ProductionJob{}).Where("order_id IN ?", orderIDs).Pluck("id", &jobIDs).Error; err != nil {
+		return fmt.Errorf("fulfillment: erase notes: jobs: %w", err)
+	}
+	objects := make([]string, 0, len(orderIDs)+len(jobIDs))
+	for _, id := range orderIDs {
+		objects = append(objects, object("order", id))
+	}
+	for _, id := range jobIDs {
+		objects = append(objects, object("job", id))
+	}
+	steps := []struct {
+		what string
+		q    *gorm.DB
+		set  map[string]any
+	}{
+		{"status events", tx.Model(&OrderEvent{}).Where("order_id IN ? AND note <> ''", orderIDs).
+			Where("actor NOT IN ? AND actor NOT LIKE ?", machineActors, "payment:%"), map[string]any{"note": ""}},
+		{"audit entries", tx.Model(&AuditEntry{}).Where("object IN ? AND note <> ''", objects).
+			Where("actor_role NOT IN ? AND actor_role NOT LIKE ?", machineActors, "payment:%"), map[string]any{"note": ""}},
+		{"job reasons", tx.Model(&ProductionJob{}).Where("order_id IN ? AND reason <> ''", orderIDs),
+			map[string]any{"reason": "", "version": gorm.Expr("version + 1"), "updated_at": now}},
+	}
+	for _, st := range steps {
+		if err := st.q.Updates(st.set).Error; err != nil {
+			return fmt.Errorf("fulfillment: erase notes: %s: %w", st.what, err)
+		}
+	}
+	return nil
 }
 
 func (s *Service) eraseOutbox(tx *gorm.DB, e Erasure, addrs []string) error {

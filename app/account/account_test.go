@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"html"
 	"log/slog"
 	"net/url"
 	"strings"
@@ -16,6 +17,8 @@ import (
 	"atelier/app/account"
 	"atelier/app/apptest"
 	"atelier/app/checkout"
+	"atelier/app/staff"
+	"atelier/app/web"
 	"atelier/catalog"
 	"atelier/fulfillment"
 	"atelier/questionnaire"
@@ -241,7 +244,7 @@ func accountDeletion(t *testing.T, s *apptest.Store) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	r.Answers = questionnaire.Answers{"name": "Ada"}
+	r.Answers = questionnaire.Answers{"name": labelName}
 	if err := s.Deps.Quiz.Save(ctx, r); err != nil {
 		t.Fatal(err)
 	}
@@ -269,9 +272,37 @@ func accountDeletion(t *testing.T, s *apptest.Store) {
 	if r := s.Client().PostForm("/feedback/"+o.PublicID, url.Values{"rating": {"4"}, "note": {"Vic Tim likes it"}}); r.StatusCode != 200 {
 		t.Fatalf("feedback: %d", r.StatusCode)
 	}
-	needles := []string{cust.Email, "Vic Tim", "Ada Lovelace", "Analytical Row", "N1 9GU"}
-	if found := personalData(t, s.DB, needles...); found["outbox_messages"] == "" || found["follow_up_tasks"] == "" || found["audit_entries"] == "" {
-		t.Fatalf("the set-up should leave personal data in outbox, follow-ups and audit; found it in %v", found)
+	// The name on the label in a paid order's items (name, packaging, preview) and in the bag;
+	// staff's notes naming the customer on a held unit and a refund.
+	bought := paidWithLabel(t, s, c, p.Code)
+	c.PostForm("/bag/add", url.Values{"code": {p.Code}, "quantity": {"1"}, "name": {labelName}})
+	fulfiller := fulfillment.Actor{StaffID: 1, Role: fulfillment.RoleFulfillment}
+	jobs, err := s.Deps.Fulfillment.ListJobs(ctx, fulfillment.JobFilter{OrderID: &bought.ID})
+	if err != nil || len(jobs) == 0 {
+		t.Fatalf("jobs %v: %v", jobs, err)
+	}
+	if _, err := s.Deps.Fulfillment.ClaimJob(ctx, jobs[0].ID, fulfiller, time.Hour); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.Deps.Fulfillment.Transition(ctx, jobs[0].ID, fulfiller, fulfillment.JobTransition{To: fulfillment.JobOnHold, Note: "Vic Tim asked us to wait"}); err != nil {
+		t.Fatal(err)
+	}
+	admin := fulfillment.Actor{StaffID: 1, Role: fulfillment.RoleAdmin}
+	if _, err := s.Deps.Fulfillment.Refund(ctx, admin, guest.ID, "Vic Tim changed her mind", ""); err != nil {
+		t.Fatal(err)
+	}
+	needles := []string{cust.Email, "Vic Tim", "Ada Lovelace", "Analytical Row", "N1 9GU", labelName}
+	found := personalData(t, s.DB, needles...)
+	for _, table := range []string{"outbox_messages", "follow_up_tasks", "audit_entries", "order_items", "order_events",
+		"production_jobs", "bag_items", "quiz_responses", "feedbacks", "orders", "customers"} {
+		if found[table] == "" {
+			t.Fatalf("the set-up should leave personal data in %s; found it in %v", table, found)
+		}
+	}
+	item := bought.Items[0]
+	anonymous := strings.TrimPrefix(item.Name, labelName+"'s ")
+	if anonymous == item.Name || !strings.Contains(item.PreviewSVG, labelName) {
+		t.Fatalf("the order item does not carry the label name: %q", item.Name)
 	}
 	openBefore := countTasks(t, s, "state IN ?", []string{fulfillment.TaskOpen, fulfillment.TaskClaimed})
 	mailBefore := countRows(t, s, "outbox_messages")
@@ -308,6 +339,31 @@ func accountDeletion(t *testing.T, s *apptest.Store) {
 	if found := personalData(t, s.DB, needles...); len(found) > 0 {
 		t.Errorf("personal data left in %v", found)
 	}
+	if n := countRows(t, s, "bags", "customer_id = ?", cust.ID); n != 0 {
+		t.Errorf("%d bags of the deleted customer left", n)
+	}
+	// The order stays for the books: product, code, formula and amounts, on the staff pages.
+	kept, err := s.Deps.Fulfillment.Get(ctx, bought.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := kept.Items[0]; got.Name != anonymous || got.Code != item.Code || got.Formula != item.Formula ||
+		got.LineTotalCents != item.LineTotalCents || kept.TotalCents != bought.TotalCents || got.PreviewSVG != "" {
+		t.Errorf("order item after deletion: %q (code %s, %d cents, preview of %d bytes), want %q and the rest as bought",
+			got.Name, got.Code, got.LineTotalCents, len(got.PreviewSVG), anonymous)
+	}
+	staffc := staffClient(t, s)
+	page := staffc.Get(fmt.Sprintf("/staff/orders/%d", bought.ID))
+	total := web.Money(bought.TotalCents, bought.Currency)
+	if page.StatusCode != 200 || !strings.Contains(page.Body, html.EscapeString(anonymous)) || !strings.Contains(page.Body, total) {
+		t.Errorf("staff order page of a deleted customer's order: %d, want the product %q and the total %s", page.StatusCode, anonymous, total)
+	}
+	if page := staffc.Get(fmt.Sprintf("/staff/jobs/%d", jobs[0].ID)); page.StatusCode != 200 || !strings.Contains(page.Body, html.EscapeString(anonymous)) {
+		t.Errorf("staff job page of a deleted customer's order: %d", page.StatusCode)
+	}
+	if pic := s.Client().Get("/api/v1/products/" + item.Code + "/preview.svg"); pic.StatusCode != 200 || !strings.Contains(pic.Body, "<svg") {
+		t.Errorf("the bottle picture by code, which replaces the erased one: %d", pic.StatusCode)
+	}
 	// Counts stay: the email is still there (nothing waiting to go out), the follow-ups too,
 	// none left open.
 	if n := countRows(t, s, "outbox_messages"); n != mailBefore {
@@ -325,6 +381,50 @@ func accountDeletion(t *testing.T, s *apptest.Store) {
 	if resp := s.Client().PostForm("/account/signin", url.Values{"email": {"ada@example.com"}, "password": {password}}); resp.StatusCode != 422 {
 		t.Fatalf("deleted account signs in: %d", resp.StatusCode)
 	}
+}
+
+// labelName is the name a customer has printed on their bottles in the deletion test.
+const labelName = "Zephyrine"
+
+// paidWithLabel buys code with labelName on its label through the bag, checkout and the
+// demo payment, shipping to Ada Lovelace of 12 Analytical Row, and returns the paid order.
+func paidWithLabel(t *testing.T, s *apptest.Store, c *apptest.Client, code string) *fulfillment.Order {
+	t.Helper()
+	if r := c.PostForm("/bag/add", url.Values{"code": {code}, "quantity": {"1"}, "name": {labelName}}); r.StatusCode != 303 {
+		t.Fatalf("add to bag: %d %s", r.StatusCode, r.Body)
+	}
+	r := c.PostForm("/checkout", url.Values{"email": {"ada@example.com"}, "name": {"Ada Lovelace"}, "line1": {"12 Analytical Row"},
+		"city": {"London"}, "postal_code": {"N1 9GU"}, "country": {"GB"}})
+	if r.StatusCode != 303 || !strings.Contains(r.Location(), "/pay/demo/") {
+		t.Fatalf("checkout: %d %s", r.StatusCode, r.Location())
+	}
+	if r = c.PostForm(r.Location(), nil); r.StatusCode != 303 || !strings.HasPrefix(r.Location(), "/orders/") {
+		t.Fatalf("pay: %d %s", r.StatusCode, r.Location())
+	}
+	var id uint
+	if err := s.DB.Raw("SELECT MAX(id) FROM orders").Scan(&id).Error; err != nil {
+		t.Fatal(err)
+	}
+	o, err := s.Deps.Fulfillment.Get(context.Background(), id)
+	if err != nil || o.PaidAt == nil {
+		t.Fatalf("order %d: %+v %v", id, o, err)
+	}
+	return o
+}
+
+// staffClient signs in a new admin to the staff console.
+func staffClient(t *testing.T, s *apptest.Store) *apptest.Client {
+	t.Helper()
+	acc := staff.NewAccountsWithOptions(s.DB, staff.AccountsOptions{Now: s.Clock.Now, Passwords: s.Deps.Passwords})
+	const pw = "correct horse battery"
+	if _, _, err := acc.Add(context.Background(), fulfillment.System, staff.NewMember{Email: "grace@atelier.test", Name: "Grace", Role: fulfillment.RoleAdmin, Password: pw}); err != nil {
+		t.Fatal(err)
+	}
+	c := s.Client()
+	if r := c.PostForm("/staff/login", url.Values{"email": {"grace@atelier.test"}, "password": {pw}}); r.StatusCode != 303 {
+		t.Fatalf("staff sign-in: %d", r.StatusCode)
+	}
+	return c
 }
 
 func countRows(t *testing.T, s *apptest.Store, table string, where ...any) int64 {
@@ -346,7 +446,8 @@ func countTasks(t *testing.T, s *apptest.Store, where ...any) int64 {
 }
 
 // personalData returns, for every table of the database whose rows hold one of the given
-// strings, the first string found.
+// strings in any text column (names, notes, JSON snapshots, SVG, email bodies), the first
+// string found. Case is ignored: a label may print a name in capitals.
 func personalData(t *testing.T, db *gorm.DB, needles ...string) map[string]string {
 	t.Helper()
 	tables, err := db.Migrator().GetTables()
@@ -362,11 +463,18 @@ func personalData(t *testing.T, db *gorm.DB, needles ...string) map[string]strin
 		var buf bytes.Buffer
 		for _, row := range rows {
 			for _, v := range row {
-				fmt.Fprintf(&buf, "%s\n", v)
+				switch v := v.(type) {
+				case string:
+					buf.WriteString(v)
+				case []byte:
+					buf.Write(v)
+				}
+				buf.WriteByte('\n')
 			}
 		}
+		text := strings.ToLower(buf.String())
 		for _, n := range needles {
-			if strings.Contains(buf.String(), n) {
+			if strings.Contains(text, strings.ToLower(n)) {
 				found[table] = n
 				break
 			}

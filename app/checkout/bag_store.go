@@ -3,6 +3,7 @@ package checkout
 import (
 	"context"
 	"errors"
+	"fmt"
 	"time"
 
 	"gorm.io/gorm"
@@ -209,6 +210,28 @@ func (s *BagStore) Units(ctx context.Context, bagID uint, customerID *uint) (int
 	}
 	err := q.Scan(&n).Error
 	return int(n), err
+}
+
+// DeleteCustomer deletes every bag of the customer with its items, for account deletion: an
+// item holds the name to print on its label, and a bag is not kept for the books. Build the
+// store over the caller's transaction to make it part of a larger erasure.
+func (s *BagStore) DeleteCustomer(ctx context.Context, customerID uint) error {
+	return s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		var ids []uint
+		if err := tx.Model(&Bag{}).Where("customer_id = ?", customerID).Pluck("id", &ids).Error; err != nil {
+			return fmt.Errorf("checkout: delete bags: %w", err)
+		}
+		if len(ids) == 0 {
+			return nil
+		}
+		if err := tx.Where("bag_id IN ?", ids).Delete(&BagItem{}).Error; err != nil {
+			return fmt.Errorf("checkout: delete bag items: %w", err)
+		}
+		if err := tx.Where("id IN ?", ids).Delete(&Bag{}).Error; err != nil {
+			return fmt.Errorf("checkout: delete bags: %w", err)
+		}
+		return nil
+	})
 }
 
 // MarkCheckout records that order orderID was made from the bag at revision rev.

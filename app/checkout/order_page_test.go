@@ -60,3 +60,31 @@ func TestOrderPageProgress(t *testing.T) {
 		t.Fatal("a delivered order offers to pay")
 	}
 }
+
+// TestOrderPageWithoutFrozenPreview: an order line whose frozen picture was erased (its
+// customer deleted their account) shows the catalog's picture of its code, without a name, on
+// the page and in the API.
+func TestOrderPageWithoutFrozenPreview(t *testing.T) {
+	s := apptest.New(t)
+	c := s.Client()
+	p := products(t, s)[0]
+	var o created
+	c.JSON(http.MethodPost, "/api/v1/orders", orderBody(p.Code, 1)).JSON(t, &o)
+	if err := s.DB.Model(&fulfillment.OrderItem{}).Where("order_id = ?", o.ID).Update("preview_svg", "").Error; err != nil {
+		t.Fatal(err)
+	}
+	want := checkout.PreviewURL(p.Code, "")
+	page := c.Get(path("/orders/%d", o.ID))
+	if page.StatusCode != http.StatusOK {
+		t.Fatalf("order page: %d", page.StatusCode)
+	}
+	mustContain(t, page.Body, `src="`+want+`"`, fmtMoney(o.TotalCents))
+	var got checkout.OrderJSON
+	c.JSON(http.MethodGet, path("/api/v1/orders/%d", o.ID), nil).JSON(t, &got)
+	if len(got.Items) != 1 || got.Items[0].PreviewURL != want {
+		t.Fatalf("API items %+v, want preview %s", got.Items, want)
+	}
+	if pic := c.Get(want); pic.StatusCode != http.StatusOK || !strings.Contains(pic.Body, "<svg") {
+		t.Fatalf("catalog picture: %d", pic.StatusCode)
+	}
+}
