@@ -115,6 +115,7 @@ func (s *Server) routes() {
 	e.GET("/r/:code", s.account.ByCode)
 	e.POST("/r/:code", s.account.AddByCode)
 	e.GET("/reorder/:code", s.account.Signed)
+	e.POST("/reorder/:code", s.account.AddSigned)
 	e.GET("/feedback/:public_id", s.account.FeedbackForm)
 	e.POST("/feedback/:public_id", s.account.FeedbackSave)
 	e.GET("/api/v1/me", s.account.APIMe, me)

@@ -31,7 +31,7 @@ func (s *Service) orderSummary(o *Order) string {
 			size = " (" + it.SizeLabel + ")"
 		}
 		fmt.Fprintf(&b, "  %d × %s%s — %s\n      reorder code %s: %s\n", it.Quantity, it.Name, size,
-			money(it.LineTotalCents, o.Currency), it.Code, s.opt.ReorderURL(it.Code))
+			money(it.LineTotalCents, o.Currency), it.Code, s.opt.ReorderURL(it.Code, o.PublicID))
 	}
 	fmt.Fprintf(&b, "  Subtotal: %s\n  Shipping: %s\n  Total:    %s\n",
 		money(o.SubtotalCents, o.Currency), money(o.ShippingCents, o.Currency), money(o.TotalCents, o.Currency))
@@ -130,7 +130,7 @@ To have the same formula made for you again, reorder in one step:
 Or tell us how it has been working, and we can refine it:
 
   %s
-%s`, greeting(o), it.Name, sizeSuffix(it.SizeLabel), o.ID, max(1, int(s.opt.ReplenishLead.Hours()/24)), s.opt.ReorderURL(it.Code), it.Code, s.opt.FeedbackURL(o), s.signature())
+%s`, greeting(o), it.Name, sizeSuffix(it.SizeLabel), o.ID, max(1, int(s.opt.ReplenishLead.Hours()/24)), s.opt.ReorderURL(it.Code, o.PublicID), it.Code, s.opt.FeedbackURL(o), s.signature())
 	return subject, body
 }
 

@@ -155,7 +155,7 @@ func TestEmailContent(t *testing.T) {
 	}
 	body := msgs[0].Body
 	for _, want := range []string{"Hello Ada,", fmt.Sprintf("Order #%d", o.ID), "2 × Ada's calming serum (30 ml) — 78.00 EUR",
-		"Total:    83.00 EUR", fmt.Sprintf("https://atelier.test/orders/%d", o.ID), "https://atelier.test/reorder/SER-0000", "75001 Paris"} {
+		"Total:    83.00 EUR", fmt.Sprintf("https://atelier.test/orders/%d", o.ID), "https://atelier.test/r/SER-0000", "75001 Paris"} {
 		if !strings.Contains(body, want) {
 			t.Errorf("confirmation lacks %q:\n%s", want, body)
 		}

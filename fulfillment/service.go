@@ -43,10 +43,11 @@ type Options struct {
 	// BaseURL prefixes links in customer email, e.g. "https://atelier.example"; default "http://localhost:8080".
 	BaseURL string
 	// OrderURL, FeedbackURL and ReorderURL build the links in email. Defaults:
-	// BaseURL+"/orders/{id}", BaseURL+"/feedback/{public_id}", BaseURL+"/reorder/{code}".
+	// BaseURL+"/orders/{id}", BaseURL+"/feedback/{public_id}", BaseURL+"/r/{code}" (the
+	// server sets a signed, expiring link naming the order: account.LinkSigner).
 	OrderURL    func(o *Order) string
 	FeedbackURL func(o *Order) string
-	ReorderURL  func(code string) string
+	ReorderURL  func(code, orderPublicID string) string
 	// StoreName signs the email; default "Atelier".
 	StoreName string
 	// JobLease is how long a claim on a production job lasts without activity; default 30m.
@@ -113,7 +114,7 @@ func NewServiceWithOptions(db *gorm.DB, o Options) *Service {
 		o.FeedbackURL = func(x *Order) string { return o.BaseURL + "/feedback/" + x.PublicID }
 	}
 	if o.ReorderURL == nil {
-		o.ReorderURL = func(code string) string { return o.BaseURL + "/reorder/" + url.PathEscape(code) }
+		o.ReorderURL = func(code, _ string) string { return o.BaseURL + "/r/" + url.PathEscape(code) }
 	}
 	if o.StoreName == "" {
 		o.StoreName = "Atelier"

@@ -167,7 +167,7 @@ func TestSignedReorderLink(t *testing.T) {
 	s := apptest.New(t, func(d *app.Deps) { d.LinkSecret = []byte(apptest.Secret) })
 	p := moisturiser(t, catalog.Selection{"base": {"rich_cream"}})
 	signer := account.NewLinkSigner([]byte(apptest.Secret), s.Clock.Now)
-	link := signer.Path(p.Code)
+	link := signer.Path(p.Code, "")
 	c := s.Client()
 	if r := c.Get(link); r.StatusCode != 200 || !strings.Contains(r.Body, "Add to bag") {
 		t.Fatalf("signed link: %d", r.StatusCode)
@@ -178,6 +178,42 @@ func TestSignedReorderLink(t *testing.T) {
 	s.Clock.Advance(account.ReorderLinkTTL + 1)
 	if r := c.Get(link); r.StatusCode != 410 || !strings.Contains(r.Body, "expired") || !strings.Contains(r.Body, "Sign in") {
 		t.Fatalf("expired link: %d", r.StatusCode)
+	}
+}
+
+// TestSignedReorderLinkIsOneStep: the reminder email's link names the order, so a customer who
+// is not signed in puts the product in a bag with one press, with their name on the label; the
+// order in the link cannot be swapped for another.
+func TestSignedReorderLinkIsOneStep(t *testing.T) {
+	s := apptest.New(t, func(d *app.Deps) { d.LinkSecret = []byte(apptest.Secret) })
+	cust, _, respID := consulted(t, s, "ada@example.com")
+	name, _ := response(t, s, respID).Answers["name"].(string)
+	if name == "" {
+		t.Fatal("the consultation has no label name")
+	}
+	p := moisturiser(t, catalog.Selection{"base": {"rich_cream"}})
+	o := paidOrder(t, s, &cust.ID, cust.Email, p)
+	signer := account.NewLinkSigner([]byte(apptest.Secret), s.Clock.Now)
+	link := signer.Path(p.Code, o.PublicID)
+
+	browser := s.Client() // signed out, as from the email
+	page := browser.Get(link)
+	if page.StatusCode != 200 || !strings.Contains(page.Body, `action="`+strings.ReplaceAll(link, "&", "&amp;")+`"`) {
+		t.Fatalf("signed link page: %d; the form must post to the link itself", page.StatusCode)
+	}
+	if r := browser.PostForm(link, nil); r.StatusCode != 303 || r.Location() != "/bag" {
+		t.Fatalf("add from the signed link: %d %s", r.StatusCode, r.Location())
+	}
+	var items []checkout.BagItem
+	if err := s.DB.Find(&items).Error; err != nil {
+		t.Fatal(err)
+	}
+	if len(items) != 1 || items[0].Code != p.Code || items[0].LabelName != name {
+		t.Fatalf("bag items %+v, want %s labelled %q", items, p.Code, name)
+	}
+	other := strings.Replace(link, "order="+o.PublicID, "order=someone-elses", 1)
+	if r := browser.PostForm(other, nil); r.StatusCode != 410 {
+		t.Fatalf("link with another order: %d, want 410", r.StatusCode)
 	}
 }
 

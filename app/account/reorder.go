@@ -2,8 +2,10 @@ package account
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"net/http"
+	"net/url"
 
 	"github.com/labstack/echo/v4"
 
@@ -23,6 +25,8 @@ type reorderView struct {
 	PreviewURL string
 	Original   string // the original product's preview
 	SignInHref string
+	// AddAction is where the Add-to-bag form posts: /r/{code}, or the signed link itself.
+	AddAction string
 }
 
 // addToBag puts one unit of p (today's catalog) in the visitor's bag.
@@ -66,8 +70,11 @@ func (h *Handlers) Reorder(c echo.Context) error {
 }
 
 func (h *Handlers) renderReorder(c echo.Context, status int, r *Reorder, name, heading, msg string) error {
-	v := &reorderView{Heading: heading, Message: msg, Reorder: r,
+	v := &reorderView{Heading: heading, Message: msg, Reorder: r, AddAction: "/r/" + url.PathEscape(r.Product.Code),
 		PreviewURL: products.PreviewURL(r.Product.Code, name), Original: products.PreviewURL(r.Original.Code, name)}
+	if c.Path() == "/reorder/:code" {
+		v.AddAction = c.Request().URL.RequestURI() // the signed link: adding keeps its order's label name
+	}
 	v.Title = heading
 	return h.env.Render.Render(c, status, "account/reorder", v)
 }
@@ -103,12 +110,13 @@ func (h *Handlers) AddByCode(c echo.Context) error {
 	return seeOther(c, "/bag")
 }
 
-// Signed is GET /reorder/:code?exp=…&sig=…: the replenishment link from a reminder email.
-// A valid link shows the product with one Add-to-bag button; an expired or forged one says so
-// and offers to sign in (or to look the product up by its code).
-func (h *Handlers) Signed(c echo.Context) error {
-	code := c.Param("code")
-	if err := h.links.Check(code, c.QueryParam("exp"), c.QueryParam("sig")); err != nil {
+// signedReorder checks a replenishment link (GET or POST /reorder/:code?order=…&exp=…&sig=…)
+// and returns the product rechecked against today's catalog, with the label name of the
+// order it names (the customer's, or the guest consultation's that placed it). A bad link
+// answers with a page that says so (410) and ok false.
+func (h *Handlers) signedReorder(c echo.Context) (*Reorder, string, bool, error) {
+	code, order := c.Param("code"), c.QueryParam("order")
+	if err := h.links.Check(code, order, c.QueryParam("exp"), c.QueryParam("sig")); err != nil {
 		v := &authView{Next: "/account"}
 		v.Heading = "This reorder link has expired"
 		v.Message = "Reorder links from our emails work for 30 days. Sign in to reorder from your account in one step."
@@ -117,7 +125,54 @@ func (h *Handlers) Signed(c echo.Context) error {
 			v.Message = "It may have been copied incompletely. Sign in to reorder from your account in one step."
 		}
 		v.Title = v.Heading
-		return h.renderAuth(c, http.StatusGone, "link_problem", v)
+		return nil, "", false, h.renderAuth(c, http.StatusGone, "link_problem", v)
 	}
-	return h.ByCode(c)
+	ctx := c.Request().Context()
+	var prof catalog.Profile
+	var stored catalog.Selection
+	if order != "" {
+		o, err := h.d.Orders.GetByPublicID(ctx, order)
+		if err != nil {
+			return nil, "", false, err
+		}
+		for _, it := range o.Items {
+			if catalog.NormalizeCode(it.Code) == catalog.NormalizeCode(code) {
+				if err := json.Unmarshal([]byte(it.Options), &stored); err != nil {
+					stored = nil
+				}
+			}
+		}
+		prof = h.orderProfile(ctx, o)
+	}
+	r, err := Recheck(h.d.Catalog, code, stored, prof)
+	return r, prof.Name, err == nil, err
+}
+
+// Signed is GET /reorder/:code?order=…&exp=…&sig=…: the replenishment link from a reminder
+// email. A valid link shows the product, with the name on its label, and one Add-to-bag
+// button that posts to the link itself; an expired or forged one says so and offers to sign in.
+func (h *Handlers) Signed(c echo.Context) error {
+	r, name, ok, err := h.signedReorder(c)
+	if !ok {
+		return err
+	}
+	heading, msg := "Reorder "+r.Product.Name, "The same product, made fresh for you at today's price."
+	if !r.Same {
+		heading, msg = "This product has changed", "Our catalog changed since this bottle was made. Here is the nearest product we make today."
+	}
+	return h.renderReorder(c, http.StatusOK, r, name, heading, msg)
+}
+
+// AddSigned is POST /reorder/:code?order=…&exp=…&sig=…: the one step of a replenishment link:
+// the product (rechecked against today's catalog) goes into this browser's bag with its
+// order's label name, signed in or not.
+func (h *Handlers) AddSigned(c echo.Context) error {
+	r, name, ok, err := h.signedReorder(c)
+	if !ok {
+		return err
+	}
+	if err := h.addToBag(c, r.Product, name); err != nil {
+		return err
+	}
+	return seeOther(c, "/bag")
 }
