@@ -144,7 +144,9 @@ func (s *Service) CheckoutBag(ctx context.Context, o Owner, c Contact) (*fulfill
 	}
 	if bag.PendingOrderID != nil && bag.PendingRev == bag.Rev {
 		prev, err := s.Orders.GetForOwner(ctx, *bag.PendingOrderID, o.Key, o.CustomerID)
-		if err == nil && prev.Status == fulfillment.OrderPendingPayment && sameContact(prev, &in) {
+		// Only an order of the same buyer: a guest's pending order is not reused once they
+		// have signed in, or it would stay out of their account.
+		if err == nil && prev.Status == fulfillment.OrderPendingPayment && sameContact(prev, &in) && sameCustomer(prev.CustomerID, in.CustomerID) {
 			return prev, nil
 		}
 	}
@@ -156,6 +158,10 @@ func (s *Service) CheckoutBag(ctx context.Context, o Owner, c Contact) (*fulfill
 		return nil, err
 	}
 	return order, nil
+}
+
+func sameCustomer(a, b *uint) bool {
+	return (a == nil && b == nil) || (a != nil && b != nil && *a == *b)
 }
 
 func sameContact(o *fulfillment.Order, in *fulfillment.NewOrder) bool {
