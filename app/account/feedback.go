@@ -126,6 +126,11 @@ func (h *Handlers) FeedbackSave(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	// The link works signed out: answers per order and per client address are rate limited
+	// like sign-in links (each answer replaces the last, but every one is refined and audited).
+	if err := h.limited(c, "feedback", o.PublicID); err != nil {
+		return err
+	}
 	it := pickItem(o, c.FormValue("code"))
 	fb := feedbackForm(c)
 	prof := h.orderProfile(c.Request().Context(), o)

@@ -130,3 +130,27 @@ func guestOrder(t *testing.T, s *apptest.Store, c *apptest.Client, email string,
 	}
 	return &o
 }
+
+// TestFeedbackLinkIsRateLimited: the signed-out feedback link takes a few answers per order,
+// then 429 with a message, so it cannot be used to flood refinements and audit entries.
+func TestFeedbackLinkIsRateLimited(t *testing.T) {
+	s := apptest.New(t)
+	cust, _ := customer(t, s, "ada@example.com")
+	o := paidOrder(t, s, &cust.ID, cust.Email, moisturiser(t, catalog.Selection{"base": {"rich_cream"}}))
+	guest := s.Client()
+	var last int
+	for i := range 8 {
+		r := guest.PostForm("/feedback/"+o.PublicID, url.Values{"rating": {"4"}, "texture": {"just_right"}, "irritation": {"no"}})
+		last = r.StatusCode
+		if i == 0 && r.StatusCode != 200 {
+			t.Fatalf("first answer: %d", r.StatusCode)
+		}
+		if r.StatusCode == 429 {
+			if !strings.Contains(r.Body, "Too many attempts") {
+				t.Fatalf("429 without a message")
+			}
+			return
+		}
+	}
+	t.Fatalf("8 answers in a row: last %d, want a 429", last)
+}
