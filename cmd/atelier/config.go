@@ -102,10 +102,13 @@ func parseConfig(name string, args []string, getenv func(string) string, stderr 
 	fs.StringVar(&c.StripeSecretKey, "stripe-secret-key", env("stripe-secret-key", ""), "Stripe secret key; empty runs payments in demo mode (env ATELIER_STRIPE_SECRET_KEY)")
 	fs.StringVar(&c.StripeWebhook, "stripe-webhook-secret", env("stripe-webhook", ""), "Stripe webhook signing secret whsec_… (env ATELIER_STRIPE_WEBHOOK_SECRET)")
 	fs.StringVar(&c.StripeAPIURL, "stripe-api-url", env("stripe-api-url", ""), "Stripe API address; empty is Stripe itself, e.g. http://127.0.0.1:12111 for stripe-mock in tests (env ATELIER_STRIPE_API_URL)")
-	fs.StringVar(&dev, "dev", env("dev", "false"), "re-read templates from -templates on every request (env ATELIER_DEV)")
+	dev = env("dev", "false")
+	fs.Var(onOff{&dev}, "dev", "re-read templates from -templates on every request (env ATELIER_DEV)")
 	fs.StringVar(&c.TemplateDir, "templates", env("templates", "templates"), "template directory used with -dev (env ATELIER_TEMPLATE_DIR)")
-	fs.StringVar(&trust, "trust-proxy", env("trust-proxy", "false"), "take client addresses from X-Forwarded-For (env ATELIER_TRUST_PROXY)")
-	fs.StringVar(&prod, "production", env("production", "false"), "production mode: no demo data; refuses to serve without session secrets, or with a Stripe key but no webhook secret (env ATELIER_PRODUCTION)")
+	trust = env("trust-proxy", "false")
+	fs.Var(onOff{&trust}, "trust-proxy", "take client addresses from X-Forwarded-For (env ATELIER_TRUST_PROXY)")
+	prod = env("production", "false")
+	fs.Var(onOff{&prod}, "production", "production mode: no demo data; refuses to serve without session secrets, or with a Stripe key but no webhook secret (env ATELIER_PRODUCTION)")
 	fs.StringVar(&c.LogFormat, "log-format", env("log-format", "text"), "log format: text or json (env ATELIER_LOG_FORMAT)")
 	fs.StringVar(&c.LogLevel, "log-level", env("log-level", "info"), "log level: debug, info, warn, error (env ATELIER_LOG_LEVEL)")
 	fs.StringVar(&c.BodyLimit, "body-limit", env("body-limit", "1M"), "largest request body, e.g. 512K or 1M (env ATELIER_BODY_LIMIT)")
@@ -113,7 +116,8 @@ func parseConfig(name string, args []string, getenv func(string) string, stderr 
 	fs.StringVar(&c.QuizFile, "quiz", env("quiz", ""), "quiz definition YAML replacing the embedded one (env ATELIER_QUIZ_FILE)")
 	fs.StringVar(&c.CatalogFile, "catalog", env("catalog", ""), "catalog definition YAML replacing the embedded one (env ATELIER_CATALOG_FILE)")
 	fs.StringVar(&workerEvery, "worker-interval", env("worker-interval", "30s"), "how often the in-process scheduler and outbox run; 0 turns them off (env ATELIER_WORKER_INTERVAL)")
-	fs.StringVar(&demoData, "demo-data", env("demo-data", "true"), "load a small demo store (200 customers, a demo admin) on the first start; never with -production (env ATELIER_DEMO_DATA)")
+	demoData = env("demo-data", "true")
+	fs.Var(onOff{&demoData}, "demo-data", "load a small demo store (200 customers, a demo admin) on the first start; never with -production (env ATELIER_DEMO_DATA)")
 	fs.StringVar(&c.SMTPURL, "smtp-url", env("smtp-url", ""), "SMTP server for customer email, smtp://user:pass@host:587?from=atelier@example.com; empty logs emails in the outbox (env ATELIER_SMTP_URL)")
 	parse := func(args []string) error {
 		if err := fs.Parse(args); err != nil {
@@ -218,3 +222,19 @@ func baseURLFor(c config, ln net.Addr) string {
 	_, port, _ := net.SplitHostPort(ln.String())
 	return "http://localhost:" + port
 }
+
+// onOff is an on/off flag kept as text (parsed with the environment's value by parseBool): a
+// bare -production means true, and -production=false or ATELIER_PRODUCTION=false work too.
+type onOff struct{ v *string }
+
+func (f onOff) String() string {
+	if f.v == nil {
+		return ""
+	}
+	return *f.v
+}
+
+func (f onOff) Set(v string) error { *f.v = v; return nil }
+
+// IsBoolFlag lets the flag package take the flag alone.
+func (onOff) IsBoolFlag() bool { return true }

@@ -87,8 +87,8 @@ func TestUsageErrors(t *testing.T) {
 		{name: "argument after help", args: []string{"help", "serve"}, want: "no arguments"},
 		{name: "argument after catalog stats", args: []string{"catalog", "stats", "extra"}, want: "no arguments"},
 		{name: "argument after demo seed", args: []string{"demo", "seed", "extra"}, want: "unexpected argument"},
-		{name: "production without session secrets", args: []string{"-production", "true"}, want: "ATELIER_SESSION_SECRETS"},
-		{name: "production Stripe without webhook secret", args: []string{"-production", "true", "-stripe-secret-key", "sk_test_x"},
+		{name: "production without session secrets", args: []string{"-production"}, want: "ATELIER_SESSION_SECRETS"},
+		{name: "production Stripe without webhook secret", args: []string{"-production=true", "-stripe-secret-key", "sk_test_x"},
 			env: map[string]string{"ATELIER_SESSION_SECRETS": strings.Repeat("s", 32)}, want: "ATELIER_STRIPE_WEBHOOK_SECRET"},
 	}
 	for _, tt := range tests {
@@ -124,6 +124,34 @@ func TestFlagsAfterCommand(t *testing.T) {
 	_, rest, err = parseConfig("atelier", []string{"catalog", "decode", "-x"}, env(nil), io.Discard)
 	if err != nil || len(rest) != 3 {
 		t.Fatalf("catalog decode -x: rest %q, err %v", rest, err)
+	}
+}
+
+// TestOnOffFlags: on/off flags work alone (as the docs write them: -trust-proxy), with
+// =true/=false, and over the environment.
+func TestOnOffFlags(t *testing.T) {
+	for _, tc := range []struct {
+		name  string
+		args  []string
+		env   map[string]string
+		trust bool
+		demo  bool
+	}{
+		{"defaults", nil, nil, false, true},
+		{"alone, before another flag", []string{"-trust-proxy", "-addr", ":1"}, nil, true, true},
+		{"=false", []string{"-demo-data=false"}, nil, false, false},
+		{"the flag over the environment", []string{"-trust-proxy=false"}, map[string]string{"ATELIER_TRUST_PROXY": "true"}, false, true},
+		{"the environment alone", nil, map[string]string{"ATELIER_DEMO_DATA": "false"}, false, false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			c, _, err := parseConfig("atelier", tc.args, env(tc.env), io.Discard)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if c.TrustProxy != tc.trust || c.DemoData != tc.demo {
+				t.Fatalf("trust-proxy %v, demo-data %v; want %v, %v", c.TrustProxy, c.DemoData, tc.trust, tc.demo)
+			}
+		})
 	}
 }
 
