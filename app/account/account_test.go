@@ -17,7 +17,6 @@ import (
 	"atelier/app/account"
 	"atelier/app/apptest"
 	"atelier/app/checkout"
-	"atelier/app/staff"
 	"atelier/app/web"
 	"atelier/catalog"
 	"atelier/fulfillment"
@@ -451,16 +450,7 @@ func paidWithLabel(t *testing.T, s *apptest.Store, c *apptest.Client, code strin
 // staffClient signs in a new admin to the staff console.
 func staffClient(t *testing.T, s *apptest.Store) *apptest.Client {
 	t.Helper()
-	acc := staff.NewAccountsWithOptions(s.DB, staff.AccountsOptions{Now: s.Clock.Now, Passwords: s.Deps.Passwords})
-	const pw = "correct horse battery"
-	if _, _, err := acc.Add(context.Background(), fulfillment.System, staff.NewMember{Email: "grace@atelier.test", Name: "Grace", Role: fulfillment.RoleAdmin, Password: pw}); err != nil {
-		t.Fatal(err)
-	}
-	c := s.Client()
-	if r := c.PostForm("/staff/login", url.Values{"email": {"grace@atelier.test"}, "password": {pw}}); r.StatusCode != 303 {
-		t.Fatalf("staff sign-in: %d", r.StatusCode)
-	}
-	return c
+	return s.Admin("grace@atelier.test")
 }
 
 func countRows(t *testing.T, s *apptest.Store, table string, where ...any) int64 {

@@ -2,7 +2,6 @@ package account
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"net/http"
 	"net/url"
@@ -137,9 +136,8 @@ func (h *Handlers) signedReorder(c echo.Context) (*Reorder, string, bool, error)
 		}
 		for _, it := range o.Items {
 			if catalog.NormalizeCode(it.Code) == catalog.NormalizeCode(code) {
-				if err := json.Unmarshal([]byte(it.Options), &stored); err != nil {
-					stored = nil
-				}
+				stored = storedSelection(it)
+				break
 			}
 		}
 		prof = h.orderProfile(ctx, o)

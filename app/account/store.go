@@ -307,7 +307,7 @@ func (s *Store) IssueToken(ctx context.Context, customerID uint, purpose string)
 // whoever chose that password has not shown they own the address, and a sign-in or reset
 // link only proves that its user does. The returned customer carries the new epoch.
 func (s *Store) ConsumeToken(ctx context.Context, token, purpose string) (*Customer, error) {
-	return s.consume(ctx, token, purpose, 0)
+	return s.consume(ctx, token, purpose, func(uint) bool { return purpose == PurposeVerify })
 }
 
 // ConsumeVerify uses a sign-up confirmation link (PurposeVerify) like ConsumeToken, but keeps
@@ -317,15 +317,12 @@ func (s *Store) ConsumeToken(ctx context.Context, token, purpose string) (*Custo
 // that person clicking the email they did not ask for: followed elsewhere, the link proves
 // the address and drops the password, as a sign-in link does.
 func (s *Store) ConsumeVerify(ctx context.Context, token string, signedUp uint) (*Customer, error) {
-	if signedUp == 0 {
-		signedUp = ^uint(0) // matches no customer
-	}
-	return s.consume(ctx, token, PurposeVerify, signedUp)
+	return s.consume(ctx, token, PurposeVerify, func(id uint) bool { return signedUp != 0 && id == signedUp })
 }
 
-// consume is ConsumeToken; keepFor, when not 0, is the only customer whose pre-verification
-// password a PurposeVerify token keeps (0: every one's, the ConsumeToken rule).
-func (s *Store) consume(ctx context.Context, token, purpose string, keepFor uint) (*Customer, error) {
+// consume is ConsumeToken; keepsPassword says whether the first verification of the
+// token's customer keeps a password set before it.
+func (s *Store) consume(ctx context.Context, token, purpose string, keepsPassword func(customerID uint) bool) (*Customer, error) {
 	if len(token) != 43 {
 		return nil, ErrTokenInvalid
 	}
@@ -364,7 +361,7 @@ func (s *Store) consume(ctx context.Context, token, purpose string, keepFor uint
 			return nil
 		}
 		set := map[string]any{"email_verified_at": now, "updated_at": now, "epoch": gorm.Expr("epoch + 1")}
-		if purpose != PurposeVerify || (keepFor != 0 && keepFor != c.ID) {
+		if !keepsPassword(c.ID) {
 			set["password_hash"] = ""
 		}
 		if err := tx.Model(&Customer{}).Where("id = ?", c.ID).Updates(set).Error; err != nil {

@@ -24,6 +24,7 @@ import (
 	"atelier/app/account"
 	"atelier/app/database/databasetest"
 	"atelier/app/passhash"
+	"atelier/app/staff"
 	"atelier/app/web"
 	"atelier/catalog"
 	"atelier/fulfillment"
@@ -146,6 +147,24 @@ func (s *Store) Customer(email, name, password string) *account.Customer {
 	}
 	if c, err = st.ConsumeToken(ctx, tok, account.PurposeVerify); err != nil {
 		s.T.Fatalf("confirm customer %s: %v", email, err)
+	}
+	return c
+}
+
+// StaffPassword is the password of the staff members Admin creates.
+const StaffPassword = "correct horse battery"
+
+// Admin creates an admin staff member with email (password StaffPassword) and returns a
+// client signed in to the staff console as them.
+func (s *Store) Admin(email string) *Client {
+	s.T.Helper()
+	acc := staff.NewAccountsWithOptions(s.DB, staff.AccountsOptions{Now: s.Clock.Now, Passwords: s.Deps.Passwords})
+	if _, _, err := acc.Add(context.Background(), fulfillment.System, staff.NewMember{Email: email, Name: "Admin", Role: fulfillment.RoleAdmin, Password: StaffPassword}); err != nil {
+		s.T.Fatal(err)
+	}
+	c := s.Client()
+	if r := c.PostForm("/staff/login", url.Values{"email": {email}, "password": {StaffPassword}}); r.StatusCode != http.StatusSeeOther {
+		s.T.Fatalf("staff sign-in %s: %d", email, r.StatusCode)
 	}
 	return c
 }

@@ -10,7 +10,6 @@ import (
 	"testing"
 
 	"atelier/app/apptest"
-	"atelier/app/staff"
 	"atelier/fulfillment"
 )
 
@@ -41,16 +40,7 @@ func stripePaidOrder(t *testing.T, s *apptest.Store) *fulfillment.Order {
 // adminClient signs in a new admin.
 func adminClient(t *testing.T, s *apptest.Store) *apptest.Client {
 	t.Helper()
-	acc := staff.NewAccountsWithOptions(s.DB, staff.AccountsOptions{Now: s.Clock.Now, Passwords: s.Deps.Passwords})
-	const pw = "correct horse battery"
-	if _, _, err := acc.Add(context.Background(), fulfillment.System, staff.NewMember{Email: "ada@atelier.test", Name: "Ada", Role: fulfillment.RoleAdmin, Password: pw}); err != nil {
-		t.Fatal(err)
-	}
-	c := s.Client()
-	if r := c.PostForm("/staff/login", url.Values{"email": {"ada@atelier.test"}, "password": {pw}}); r.StatusCode != http.StatusSeeOther {
-		t.Fatalf("sign in: %d", r.StatusCode)
-	}
-	return c
+	return s.Admin("ada@atelier.test")
 }
 
 // TestStripeRefundFromConsole: an admin refunds a Stripe order from its console page; the

@@ -57,8 +57,14 @@ func post(t testing.TB, s *apptest.Store, payload []byte, sig string, status int
 // stripeStore is a store on Stripe (faked, no network) with one pending order of units units.
 func stripeStore(t *testing.T, units int) (*apptest.Store, *fulfillment.Order) {
 	t.Helper()
-	rc := &recorder{fake: fakeSessions()}
-	s := apptest.New(t, withStripe(t, rc, "http://127.0.0.1:1"))
+	return storeWithOrder(t, withStripe(t, &recorder{fake: fakeSessions()}, "http://127.0.0.1:1"), units)
+}
+
+// storeWithOrder is a store set up by opt with one pending order of units units, placed
+// through the API.
+func storeWithOrder(t *testing.T, opt func(*app.Deps), units int) (*apptest.Store, *fulfillment.Order) {
+	t.Helper()
+	s := apptest.New(t, opt)
 	r := s.Client().JSON(http.MethodPost, "/api/v1/orders", orderBody(products(t, s)[0].Code, units))
 	if r.StatusCode != http.StatusCreated {
 		t.Fatalf("create: %d %s", r.StatusCode, r.Body)
@@ -204,17 +210,7 @@ func TestWebhookWithoutSecret(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	s := apptest.New(t, func(d *app.Deps) { d.Payments, d.Demo = p, false })
-	r := s.Client().JSON(http.MethodPost, "/api/v1/orders", orderBody(products(t, s)[0].Code, 1))
-	if r.StatusCode != http.StatusCreated {
-		t.Fatalf("create: %d %s", r.StatusCode, r.Body)
-	}
-	var o created
-	r.JSON(t, &o)
-	order, err := s.Deps.Fulfillment.Get(t.Context(), o.ID)
-	if err != nil {
-		t.Fatal(err)
-	}
+	s, order := storeWithOrder(t, func(d *app.Deps) { d.Payments, d.Demo = p, false }, 1)
 	payload := event("evt_forged", "checkout.session.completed", order.PaymentRef, order.ID, order.PublicID, order.TotalCents, "paid")
 	if body := post(t, s, payload, signed(payload, "", time.Now()), http.StatusNotFound); !strings.Contains(body, "signing secret") {
 		t.Errorf("refusal %q does not say why", body)
