@@ -1,7 +1,6 @@
 package catalog
 
 import (
-	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
@@ -70,29 +69,33 @@ func path(parts ...string) string { return strings.Join(parts, " › ") }
 // reported at once in a *DefinitionError, each with its place in the file.
 func Load(data []byte) (*Catalog, error) {
 	ld := &loader{}
+	// Parsed once: the definition and its content hash are both decoded from root.
+	var root yaml.Node
+	if err := yaml.Unmarshal(data, &root); err != nil {
+		ld.addYAML(err.Error())
+		return nil, &DefinitionError{Problems: ld.problems}
+	}
+	if root.Kind == 0 {
+		ld.add(0, "", "the file is empty")
+		return nil, &DefinitionError{Problems: ld.problems}
+	}
 	var def defCatalog
-	dec := yaml.NewDecoder(bytes.NewReader(data))
-	if err := dec.Decode(&def); err != nil {
+	if err := root.Decode(&def); err != nil {
 		var te *yaml.TypeError
-		switch {
-		case errors.As(err, &te):
-			// Type problems leave the rest decoded: go on to find the others too.
-			for _, msg := range te.Errors {
-				ld.addYAML(msg)
-			}
-		case err.Error() == "EOF":
-			ld.add(0, "", "the file is empty")
-			return nil, &DefinitionError{Problems: ld.problems}
-		default:
+		if !errors.As(err, &te) {
 			ld.addYAML(err.Error())
 			return nil, &DefinitionError{Problems: ld.problems}
+		}
+		// Type problems leave the rest decoded: go on to find the others too.
+		for _, msg := range te.Errors {
+			ld.addYAML(msg)
 		}
 	}
 	c := ld.build(&def)
 	if len(ld.problems) > 0 {
 		return nil, &DefinitionError{Problems: ld.problems}
 	}
-	h, err := contentHash(data)
+	h, err := contentHash(&root)
 	if err != nil {
 		return nil, err
 	}
@@ -103,9 +106,9 @@ func Load(data []byte) (*Catalog, error) {
 // contentHash hashes the definition as parsed: YAML decoded to plain values (aliases
 // expanded), the shared anchors block dropped (its content counts where it is used), the
 // version as text, then encoded as JSON, whose maps have sorted keys.
-func contentHash(data []byte) (string, error) {
+func contentHash(root *yaml.Node) (string, error) {
 	var v map[string]any
-	if err := yaml.Unmarshal(data, &v); err != nil {
+	if err := root.Decode(&v); err != nil {
 		return "", err
 	}
 	delete(v, "shared")
