@@ -296,13 +296,7 @@ func (s *Store) AttachCustomer(ctx context.Context, id string, customerID uint) 
 
 // LatestCompleted returns the customer's most recently completed response, or ErrNotFound.
 func (s *Store) LatestCompleted(ctx context.Context, customerID uint) (*Response, error) {
-	var row responseRow
-	err := s.db.WithContext(ctx).Where("customer_id = ? AND completed_at IS NOT NULL", customerID).
-		Order("completed_at DESC").Order("id").Take(&row).Error
-	if err != nil {
-		return nil, notFound(err)
-	}
-	return fromRow(row)
+	return s.latestCompleted(ctx, "customer_id = ?", customerID)
 }
 
 // LatestCompletedByOwner returns the most recent response completed by the browser with
@@ -312,8 +306,13 @@ func (s *Store) LatestCompletedByOwner(ctx context.Context, ownerKey string, bef
 	if ownerKey == "" {
 		return nil, ErrNotFound
 	}
+	return s.latestCompleted(ctx, "owner_key = ? AND completed_at <= ?", ownerKey, before.UTC())
+}
+
+// latestCompleted returns the most recently completed response matching where, or ErrNotFound.
+func (s *Store) latestCompleted(ctx context.Context, where string, args ...any) (*Response, error) {
 	var row responseRow
-	err := s.db.WithContext(ctx).Where("owner_key = ? AND completed_at IS NOT NULL AND completed_at <= ?", ownerKey, before.UTC()).
+	err := s.db.WithContext(ctx).Where(where+" AND completed_at IS NOT NULL", args...).
 		Order("completed_at DESC").Order("id").Take(&row).Error
 	if err != nil {
 		return nil, notFound(err)
