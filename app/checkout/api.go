@@ -59,11 +59,11 @@ type OrderItemJSON struct {
 }
 
 func (h *Handlers) apiOrder(ctx context.Context, o *fulfillment.Order, payURL string) (OrderJSON, error) {
-	tr, err := h.orders.TrackingOf(ctx, o.ID)
+	tr, err := h.parcels(ctx, o)
 	if err != nil {
 		return OrderJSON{}, err
 	}
-	out := NewOrderJSON(o, tr[o.ID])
+	out := NewOrderJSON(o, tr)
 	out.PaymentURL = payURL
 	if payURL == "" && h.demo() && o.Status == fulfillment.OrderPendingPayment {
 		out.PaymentURL = h.env.AbsURL(DemoPayPath(o.ID))

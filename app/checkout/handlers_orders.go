@@ -1,6 +1,7 @@
 package checkout
 
 import (
+	"context"
 	"errors"
 	"net/http"
 	"strconv"
@@ -33,12 +34,20 @@ func (h *Handlers) OrderShow(c echo.Context) error {
 	if v.Events, err = h.orders.Events(ctx, o.ID); err != nil {
 		return err
 	}
-	tr, err := h.orders.TrackingOf(ctx, o.ID)
-	if err != nil {
+	if v.Tracking, err = h.parcels(ctx, o); err != nil {
 		return err
 	}
-	v.Tracking = tr[o.ID]
 	return h.env.Render.Render(c, http.StatusOK, "checkout/order", v)
+}
+
+// parcels returns the tracking of o's shipped units; an order not yet in production has none,
+// and is not looked up (order creation and payment answer with the order).
+func (h *Handlers) parcels(ctx context.Context, o *fulfillment.Order) ([]fulfillment.Tracking, error) {
+	if o.Status == fulfillment.OrderPendingPayment || o.Status == fulfillment.OrderPaid {
+		return nil, nil
+	}
+	tr, err := h.orders.TrackingOf(ctx, o.ID)
+	return tr[o.ID], err
 }
 
 // OrderItemPreview serves the bottle picture frozen in an order line, to its owner only.
