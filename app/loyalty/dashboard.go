@@ -153,8 +153,8 @@ func (s *Service) buildDashboard(ctx context.Context, now time.Time) (*Dashboard
 	segC.Series = []chart.Series{counts}
 
 	// movement: from which segment to which, per period
-	d.Periods = movementPeriods(now)
-	d.Movement = s.movementCharts(d.Periods, flowCounts(raw.history, raw.steady, d.Periods, boundaries(d.Periods)), now)
+	d.Periods = raw.periods
+	d.Movement = s.movementCharts(d.Periods, flowCounts(raw.history, raw.steady, raw.periods, raw.bounds), now)
 	mv := d.Movement[0]
 
 	// revenue, reorders, time to first follow-up

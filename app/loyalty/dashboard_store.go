@@ -15,8 +15,12 @@ import (
 // dashRaw holds the dashboard's aggregates as the database returns them; months are "YYYY-MM".
 type dashRaw struct {
 	segments map[string]int
-	// history is the segment moves since the earliest movement period, by customer and time;
-	// steady counts the scored customers without such a move, by segment
+	// periods are the movement matrix's periods at now and bounds their boundaries, over
+	// which history's slots are counted; history is the segment moves since the first
+	// boundary, by customer and time; steady counts the scored customers without such a
+	// move, by segment
+	periods []Period
+	bounds  []time.Time
 	history []historyRow
 	steady  map[string]int
 	// paid orders by month of payment: count, revenue in cents, and orders whose buyer had
@@ -48,7 +52,9 @@ func (s *Service) loadDashboard(ctx context.Context, now time.Time) (*dashRaw, e
 		orders: map[string]int64{}, revenue: map[string]int64{}, reorders: map[string]int64{}, hours: map[string][]float64{},
 		ratingSum: map[string]int64{}, ratingN: map[string]int64{}, doneByMonth: map[string]int{}, convByMonth: map[string]int{},
 		lines: map[string]float64{}, options: map[string]float64{}}
-	l := &dashLoader{s: s, db: db, d: dialectOf(db), raw: raw, now: now, start: monthStart(now), bounds: boundaries(movementPeriods(now))}
+	raw.periods = movementPeriods(now)
+	raw.bounds = boundaries(raw.periods)
+	l := &dashLoader{s: s, db: db, d: dialectOf(db), raw: raw, now: now, start: monthStart(now)}
 	// the two halves fill disjoint fields of raw and run side by side on two read connections
 	var salesErr error
 	done := make(chan struct{})
@@ -74,7 +80,6 @@ type dashLoader struct {
 	d          sqlDialect
 	raw        *dashRaw
 	now, start time.Time
-	bounds     []time.Time // of the movement matrix's periods
 }
 
 func (l *dashLoader) wrap(what string, err error) error {
@@ -173,13 +178,13 @@ func (l *dashLoader) people(ctx context.Context) error {
 func (l *dashLoader) history() error {
 	// newest boundary first: most moves are recent (the store grows), so most rows stop early
 	slot := "CASE"
-	args := make([]any, 0, len(l.bounds)+1)
-	for i := len(l.bounds) - 1; i >= 0; i-- {
+	args := make([]any, 0, len(l.raw.bounds)+1)
+	for i := len(l.raw.bounds) - 1; i >= 0; i-- {
 		slot += fmt.Sprintf(" WHEN at >= ? THEN %d", i+1)
-		args = append(args, l.bounds[i])
+		args = append(args, l.raw.bounds[i])
 	}
 	slot += " ELSE 0 END"
-	since := l.bounds[0]
+	since := l.raw.bounds[0]
 	// a scan and a sort: walking the customer_id index fetches every row at random (2× slower)
 	err := l.query("moves", "SELECT customer_id, from_segment, to_segment, "+slot+" FROM "+l.d.scan("segment_history")+" WHERE at >= ? ORDER BY customer_id, at, id",
 		append(args, since), func(scan func(...any) error) error {
