@@ -3,6 +3,7 @@ package fulfillment
 import (
 	"encoding/json"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -62,19 +63,25 @@ func (s *Service) AnonymiseCustomer(tx *gorm.DB, e Erasure) (int64, error) {
 		}
 		return q
 	}
-	var orderIDs []uint
+	var rows []struct {
+		ID    uint
+		Email string
+	}
+	if err := orders().Select("id", "email").Order("id").Scan(&rows).Error; err != nil {
+		return 0, fmt.Errorf("fulfillment: anonymise: orders: %w", err)
+	}
+	var orderIDs, fresh []uint
 	var addrs []string
-	if err := orders().Pluck("id", &orderIDs).Error; err != nil {
-		return 0, fmt.Errorf("fulfillment: anonymise: orders: %w", err)
-	}
-	if err := orders().Distinct("email").Pluck("email", &addrs).Error; err != nil {
-		return 0, fmt.Errorf("fulfillment: anonymise: order emails: %w", err)
-	}
-	// Items of orders erased before have lost the owner already; erasing a name twice would
-	// take the adjective too ("Curl Quench Shampoo" → "Shampoo").
-	var fresh []uint
-	if err := orders().Where("email <> ?", e.AnonEmail).Pluck("id", &fresh).Error; err != nil {
-		return 0, fmt.Errorf("fulfillment: anonymise: orders: %w", err)
+	for _, r := range rows {
+		orderIDs = append(orderIDs, r.ID)
+		if !slices.Contains(addrs, r.Email) {
+			addrs = append(addrs, r.Email)
+		}
+		// Items of orders erased before have lost the owner already; erasing a name twice
+		// would take the adjective too ("Curl Quench Shampoo" → "Shampoo").
+		if r.Email != e.AnonEmail {
+			fresh = append(fresh, r.ID)
+		}
 	}
 	if e.VerifiedEmail != "" {
 		addrs = append(addrs, e.VerifiedEmail)
