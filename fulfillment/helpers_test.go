@@ -68,8 +68,22 @@ func validOrder(owner string, quantities ...int) NewOrder {
 // paidOrder creates and confirms an order.
 func paidOrder(tb testing.TB, s *Service, quantities ...int) *Order {
 	tb.Helper()
+	return confirmedOrder(tb, s, validOrder("owner-1", quantities...))
+}
+
+// paidOrderFor creates and confirms an order of email's (and customerID's, when not nil).
+func paidOrderFor(tb testing.TB, s *Service, email string, customerID *uint, quantities ...int) *Order {
+	tb.Helper()
+	in := validOrder("owner-"+email, quantities...)
+	in.Email, in.CustomerID = email, customerID
+	return confirmedOrder(tb, s, in)
+}
+
+// confirmedOrder creates the order in and confirms its payment.
+func confirmedOrder(tb testing.TB, s *Service, in NewOrder) *Order {
+	tb.Helper()
 	ctx := context.Background()
-	o, err := s.CreateOrder(ctx, validOrder("owner-1", quantities...))
+	o, err := s.CreateOrder(ctx, in)
 	if err != nil {
 		tb.Fatalf("create order: %v", err)
 	}
@@ -78,6 +92,28 @@ func paidOrder(tb testing.TB, s *Service, quantities ...int) *Order {
 		tb.Fatalf("confirm: %v", err)
 	}
 	return o
+}
+
+// walk moves job id through the given states as an admin.
+func walk(t *testing.T, s *Service, id uint, states ...string) {
+	t.Helper()
+	for _, to := range states {
+		if _, err := s.Transition(context.Background(), id, admin(1), JobTransition{To: to, Carrier: "UPS", Tracking: "1Z", Note: "test"}); err != nil {
+			t.Fatalf("job %d → %s: %v", id, to, err)
+		}
+	}
+}
+
+var toDelivered = []string{JobCompounding, JobQualityCheck, JobPacked, JobShipped, JobDelivered}
+
+// deliver walks every job of order o to delivered.
+func deliver(t *testing.T, s *Service, o *Order) {
+	t.Helper()
+	var jobs []ProductionJob
+	s.db.Where("order_id = ?", o.ID).Find(&jobs)
+	for _, j := range jobs {
+		walk(t, s, j.ID, toDelivered...)
+	}
 }
 
 func confirmation(o *Order, eventID string) PaymentConfirmation {

@@ -12,34 +12,6 @@ import (
 	"atelier/app/database/databasetest"
 )
 
-// paidOrderFor creates and confirms an order of email's (and customerID's, when not nil).
-func paidOrderFor(tb testing.TB, s *Service, email string, customerID *uint, quantities ...int) *Order {
-	tb.Helper()
-	ctx := context.Background()
-	in := validOrder("owner-"+email, quantities...)
-	in.Email, in.CustomerID = email, customerID
-	o, err := s.CreateOrder(ctx, in)
-	if err != nil {
-		tb.Fatalf("create order: %v", err)
-	}
-	if o, err = s.ConfirmPayment(ctx, confirmation(o, fmt.Sprintf("evt_%d", o.ID))); err != nil {
-		tb.Fatalf("confirm: %v", err)
-	}
-	return o
-}
-
-// walk moves job id through the given states as an admin.
-func walk(t *testing.T, s *Service, id uint, states ...string) {
-	t.Helper()
-	for _, to := range states {
-		if _, err := s.Transition(context.Background(), id, admin(1), JobTransition{To: to, Carrier: "UPS", Tracking: "1Z", Note: "test"}); err != nil {
-			t.Fatalf("job %d → %s: %v", id, to, err)
-		}
-	}
-}
-
-var toDelivered = []string{JobCompounding, JobQualityCheck, JobPacked, JobShipped, JobDelivered}
-
 func TestReplenishmentDateCountsTheUnitsDelivered(t *testing.T) {
 	databasetest.Each(t, func(t *testing.T, db *gorm.DB) {
 		s, clk := newTestService(t, db)

@@ -12,22 +12,6 @@ import (
 	"atelier/app/database/databasetest"
 )
 
-// deliver walks every job of order o to delivered.
-func deliver(t *testing.T, s *Service, o *Order) {
-	t.Helper()
-	ctx := context.Background()
-	a := admin(1)
-	var jobs []ProductionJob
-	s.db.Where("order_id = ?", o.ID).Find(&jobs)
-	for _, j := range jobs {
-		for _, to := range []string{JobCompounding, JobQualityCheck, JobPacked, JobShipped, JobDelivered} {
-			if _, err := s.Transition(ctx, j.ID, a, JobTransition{To: to, Carrier: "UPS", Tracking: "1Z"}); err != nil {
-				t.Fatalf("job %d → %s: %v", j.ID, to, err)
-			}
-		}
-	}
-}
-
 func TestSchedulerConcurrentAndAfterRestart(t *testing.T) {
 	databasetest.Each(t, func(t *testing.T, db *gorm.DB) {
 		s, clk := newTestService(t, db)
