@@ -116,14 +116,8 @@ func (h *Handlers) followupView(c echo.Context, id uint) (*followupView, error) 
 		}
 	}
 	if me.Role == fulfillment.RoleAdmin {
-		team, err := h.accounts.List(ctx(c))
-		if err != nil {
+		if v.Team, err = h.teamWhere(c, canFollowUp); err != nil {
 			return nil, err
-		}
-		for _, m := range team {
-			if canFollowUp(&m) {
-				v.Team = append(v.Team, m)
-			}
 		}
 		if t.OrderID != nil {
 			o, err := h.ful.Get(ctx(c), *t.OrderID)
@@ -258,14 +252,9 @@ func (h *Handlers) FollowupReassign(c echo.Context) error {
 		return err
 	}
 	to, _ := strconv.ParseUint(c.FormValue("staff_id"), 10, 32)
-	m, err := h.accounts.ByID(ctx(c), uint(to))
-	if err != nil && !errors.Is(err, ErrNotFound) {
-		return err
+	m, err := h.assignee(c, uint(to), canFollowUp, "Choose an active care staff member or admin: only they work follow-ups.")
+	if err == nil {
+		_, err = h.ful.ReassignTask(ctx(c), id, actor(c), m.ID)
 	}
-	if m == nil || !canFollowUp(m) {
-		return h.taskForm(c, id, &fulfillment.ValidationError{Fields: map[string]string{
-			"staff_id": "Choose an active care staff member or admin: only they work follow-ups."}})
-	}
-	_, err = h.ful.ReassignTask(ctx(c), id, actor(c), m.ID)
 	return h.taskForm(c, id, err)
 }

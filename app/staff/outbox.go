@@ -40,10 +40,11 @@ func (h *Handlers) Outbox(c echo.Context) error {
 	}
 	v := &outboxView{Status: status, Statuses: OutboxStatuses, Messages: make([]outboxRow, len(msgs))}
 	for i, m := range msgs {
-		if m.CarriesSecret() {
+		hidden := m.CarriesSecret()
+		if hidden {
 			m.Body = ""
 		}
-		v.Messages[i] = outboxRow{OutboxMessage: m, Hidden: m.CarriesSecret()}
+		v.Messages[i] = outboxRow{OutboxMessage: m, Hidden: hidden}
 	}
 	v.Title = "Outbox"
 	return h.env.Render.Render(c, http.StatusOK, "staff/outbox", v)

@@ -113,16 +113,39 @@ func (h *Handlers) JobReassign(c echo.Context) error {
 // reassignJob checks that staff member to may work on production and gives them job id.
 func (h *Handlers) reassignJob(c echo.Context, id, to uint) (*fulfillment.ProductionJob, error) {
 	if to != 0 {
-		m, err := h.accounts.ByID(ctx(c), to)
-		if err != nil && !errors.Is(err, ErrNotFound) {
+		if _, err := h.assignee(c, to, canProduce, "Choose an active fulfillment staff member or admin."); err != nil {
 			return nil, err
-		}
-		if m == nil || !canProduce(m) {
-			return nil, &fulfillment.ValidationError{Fields: map[string]string{
-				"staff_id": "Choose an active fulfillment staff member or admin."}}
 		}
 	}
 	return h.ful.ReassignJob(ctx(c), id, actor(c), to)
+}
+
+// assignee returns staff member id when can says they may be given the work; an unknown
+// member or one who may not is a *ValidationError on staff_id saying msg.
+func (h *Handlers) assignee(c echo.Context, id uint, can func(*Member) bool, msg string) (*Member, error) {
+	m, err := h.accounts.ByID(ctx(c), id)
+	if err != nil && !errors.Is(err, ErrNotFound) {
+		return nil, err
+	}
+	if m == nil || !can(m) {
+		return nil, &fulfillment.ValidationError{Fields: map[string]string{"staff_id": msg}}
+	}
+	return m, nil
+}
+
+// teamWhere lists the members can says may be given the work, for a reassign form.
+func (h *Handlers) teamWhere(c echo.Context, can func(*Member) bool) ([]Member, error) {
+	team, err := h.accounts.List(ctx(c))
+	if err != nil {
+		return nil, err
+	}
+	var out []Member
+	for _, m := range team {
+		if can(&m) {
+			out = append(out, m)
+		}
+	}
+	return out, nil
 }
 
 // JobShow is the printable batch sheet with the moves the job allows (GET /staff/jobs/:id).

@@ -102,14 +102,8 @@ func (h *Handlers) sheetView(c echo.Context, id uint) (*jobView, error) {
 		Claimable: !live && contains(openJob, j.Status),
 	}
 	if me.Role == fulfillment.RoleAdmin && contains(openJob, j.Status) {
-		team, err := h.accounts.List(ctx(c))
-		if err != nil {
+		if v.Workers, err = h.teamWhere(c, canProduce); err != nil {
 			return nil, err
-		}
-		for _, m := range team {
-			if canProduce(&m) {
-				v.Workers = append(v.Workers, m)
-			}
 		}
 	}
 	v.Title = fmt.Sprintf("Batch sheet · job %d", id)
